@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "cchc.accounts",
     "cchc.audit",
     "cchc.jobs",
+    "cchc.notifications",
     "cchc.measures",
     "cchc.assessment",
     "cchc.dossiers",
@@ -128,7 +129,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "cchc.sqlite3",
+            "NAME": str(VAR_DIR / "cchc.sqlite3"),
             # WAL lets the worker write while the web process reads; IMMEDIATE transactions take the
             # write lock up front, so two writers wait for each other instead of failing on upgrade.
             # Tests use a file, not memory: the job tests race several threads over one database.

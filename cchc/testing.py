@@ -23,10 +23,18 @@ def make_unit(name: str, kind_code: str = "xa", parent: Unit | None = None, code
     return unit
 
 
-def make_user(username: str | None = None, *, unit: Unit | None = None, role: str = Role.SPECIALIST,
-              position: str | None = None, **extra) -> User:  # type: ignore[no-untyped-def]
+def make_user(
+    username: str | None = None,
+    *,
+    unit: Unit | None = None,
+    role: str = Role.SPECIALIST,
+    position: str | None = None,
+    **extra,
+) -> User:  # type: ignore[no-untyped-def]
     username = username or f"user{next(_sequence)}"
-    user = User.objects.create_user(username=username, password="mat-khau-thu-nghiem", full_name=extra.pop("full_name", username), **extra)
+    user = User.objects.create_user(
+        username=username, password="mat-khau-thu-nghiem", full_name=extra.pop("full_name", username), **extra
+    )
     if unit is not None:
         position_object = Position.objects.get_or_create(name=position)[0] if position else None
         Membership.objects.create(user=user, unit=unit, role=role, position=position_object)

@@ -12,6 +12,7 @@ APP_PREFIXES = [
     ("cchc.organisation", "don-vi/"),
     ("cchc.audit", "lich-su/"),
     ("cchc.jobs", "cong-viec/"),
+    ("cchc.notifications", "thong-bao/"),
     ("cchc.measures", "chi-tieu/"),
     ("cchc.assessment", "chi-so/"),
     ("cchc.dossiers", "ho-so/"),

@@ -93,7 +93,7 @@ def _memberships(user: User) -> list[Membership]:
     cached: list[Membership] | None = getattr(user, "_cchc_memberships", None)
     if cached is None:
         cached = list(Membership.objects.current().filter(user=user).select_related("unit", "unit__kind", "position"))
-        user._cchc_memberships = cached  # type: ignore[union-attr]
+        user._cchc_memberships = cached  # type: ignore[union-attr,attr-defined]
     return cached
 
 

@@ -23,8 +23,13 @@ class PersonForm(forms.Form):
     username = forms.SlugField(label="Tên đăng nhập", max_length=150)
     full_name = forms.CharField(label="Họ và tên", max_length=150)
     email = forms.EmailField(label="Thư điện tử", required=False)
-    password = forms.CharField(label="Mật khẩu ban đầu", widget=forms.PasswordInput, required=False, min_length=10,
-                               help_text="Để trống nếu người dùng sẽ đặt mật khẩu qua quản trị viên sau.")
+    password = forms.CharField(
+        label="Mật khẩu ban đầu",
+        widget=forms.PasswordInput,
+        required=False,
+        min_length=10,
+        help_text="Để trống nếu người dùng sẽ đặt mật khẩu qua quản trị viên sau.",
+    )
     unit = forms.ModelChoiceField(label="Đơn vị", queryset=Unit.objects.none())
     role = forms.ChoiceField(label="Vai trò", choices=Role.choices)
     position = forms.ModelChoiceField(label="Chức vụ", queryset=Position.objects.all(), required=False)

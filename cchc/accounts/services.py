@@ -14,8 +14,15 @@ from cchc.organisation.models import Unit
 
 @transaction.atomic
 def create_person(
-    *, actor: Any, username: str, full_name: str, email: str = "", password: str | None = None, unit: Unit,
-    role: str, position: Position | None = None,
+    *,
+    actor: Any,
+    username: str,
+    full_name: str,
+    email: str = "",
+    password: str | None = None,
+    unit: Unit,
+    role: str,
+    position: Position | None = None,
 ) -> User:
     require(actor, Action.MANAGE_PEOPLE, unit)
     user = User(username=username, full_name=full_name, email=email)
@@ -47,5 +54,12 @@ def end_membership(*, actor: Any, membership: Membership) -> None:
     before = snapshot(membership)
     membership.is_active = False
     membership.save(update_fields=["is_active"])
-    record(actor=actor, action="access", instance=membership, before=before, after=snapshot(membership), unit=membership.unit)
+    record(
+        actor=actor,
+        action="access",
+        instance=membership,
+        before=before,
+        after=snapshot(membership),
+        unit=membership.unit,
+    )
     forget_cached_memberships(membership.user)

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -22,7 +24,7 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
-def people_visible_to(user: User):  # type: ignore[no-untyped-def]
+def people_visible_to(user: Any) -> QuerySet[User]:
     """People with a membership in a unit where the user may manage people, or the user themself."""
     units = Unit.objects.filter(unit_filter_for_action(user, Action.MANAGE_PEOPLE))
     if user.is_superuser:
@@ -40,9 +42,17 @@ def people(request: HttpRequest) -> HttpResponse:
     if role:
         queryset = queryset.filter(memberships__role=role)
     page = Paginator(queryset.order_by("full_name", "username"), 50).get_page(request.GET.get("page"))
-    return render(request, "accounts/people.html", {
-        "page_obj": page, "search": search, "roles": Role.choices, "role": role, "role_rules": ROLE_RULES,
-    })
+    return render(
+        request,
+        "accounts/people.html",
+        {
+            "page_obj": page,
+            "search": search,
+            "roles": Role.choices,
+            "role": role,
+            "role_rules": ROLE_RULES,
+        },
+    )
 
 
 @login_required
@@ -54,8 +64,14 @@ def person_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         person = services.create_person(
-            actor=request.user, username=data["username"], full_name=data["full_name"], email=data["email"],
-            password=data["password"] or None, unit=data["unit"], role=data["role"], position=data["position"],
+            actor=request.user,
+            username=data["username"],
+            full_name=data["full_name"],
+            email=data["email"],
+            password=data["password"] or None,
+            unit=data["unit"],
+            role=data["role"],
+            position=data["position"],
         )
         messages.success(request, f"Đã tạo tài khoản {person.display_name}.")
         return redirect("accounts:person", pk=person.pk)
@@ -68,15 +84,27 @@ def person(request: HttpRequest, pk: int) -> HttpResponse:
     units = Unit.objects.filter(unit_filter_for_action(request.user, Action.MANAGE_PEOPLE))
     form = MembershipForm(request.POST or None, units=units)
     if request.method == "POST" and form.is_valid():
-        services.add_membership(actor=request.user, user=person, unit=form.cleaned_data["unit"],
-                                role=form.cleaned_data["role"], position=form.cleaned_data["position"])
+        services.add_membership(
+            actor=request.user,
+            user=person,
+            unit=form.cleaned_data["unit"],
+            role=form.cleaned_data["role"],
+            position=form.cleaned_data["position"],
+        )
         messages.success(request, "Đã thêm phân công.")
         return redirect("accounts:person", pk=person.pk)
     memberships = person.memberships.select_related("unit", "position").order_by("-is_active", "unit__path")
     manageable = set(units.values_list("pk", flat=True))
-    return render(request, "accounts/person.html", {
-        "person": person, "memberships": memberships, "form": form, "manageable": manageable,
-    })
+    return render(
+        request,
+        "accounts/person.html",
+        {
+            "person": person,
+            "memberships": memberships,
+            "form": form,
+            "manageable": manageable,
+        },
+    )
 
 
 @login_required

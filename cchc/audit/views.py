@@ -41,4 +41,6 @@ def object_history(request: HttpRequest, object_type: str, object_id: str) -> Ht
     if not changes.exists():
         raise PermissionDenied
     page = Paginator(changes.select_related("actor"), 50).get_page(request.GET.get("page"))
-    return render(request, "audit/object.html", {"page_obj": page, "changes": page.object_list, "object_type": object_type})
+    return render(
+        request, "audit/object.html", {"page_obj": page, "changes": page.object_list, "object_type": object_type}
+    )

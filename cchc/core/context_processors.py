@@ -51,7 +51,10 @@ def navigation(request: HttpRequest) -> dict:
         ]:
             if can(request.user, action, unit) and (url := _url(name)):
                 admin_items.append({"url": url, "label": label, "active": namespace == name.split(":")[0]})
+    from cchc.notifications.models import Notification
+
     return {
+        "unread_notifications": Notification.objects.for_user(request.user).unread().count(),
         "nav_items": items,
         "nav_admin_items": admin_items,
         "member_units": member_units(request.user),

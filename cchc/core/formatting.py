@@ -26,7 +26,7 @@ def number(value: Any, places: int = 0) -> str:
     sign = "-" if amount < 0 else ""
     text = f"{abs(amount):.{places}f}"
     whole, _, fraction = text.partition(".")
-    groups = []
+    groups: list[str] = []
     while whole:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]

@@ -13,7 +13,7 @@ import os
 import socket
 import traceback
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
@@ -51,7 +51,7 @@ def claim_next(worker: str) -> Job | None:
     return None
 
 
-def requeue_stale(now: timezone.datetime | None = None) -> int:
+def requeue_stale(now: datetime | None = None) -> int:
     """Jobs whose worker died (no heartbeat for a while) go back to the queue, at most three tries."""
     now = now or timezone.now()
     stale = Job.objects.filter(status=Job.Status.RUNNING, heartbeat_at__lt=now - STALE_AFTER)
@@ -112,7 +112,7 @@ def run(job: Job) -> Job:
     except JobFailed as error:
         _finish(job, Job.Status.FAILED, str(error))
         context.log(f"Lỗi: {error}")
-    except Exception as error:  # noqa: BLE001 - a job must never take the worker down
+    except Exception as error:
         logger.exception("job %s failed", job.pk)
         _finish(job, Job.Status.FAILED, f"Lỗi hệ thống: {error}")
         context.log(traceback.format_exc(limit=5))

@@ -18,7 +18,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(Job.objects.visible_to(request.user), pk=pk)
-    template = "jobs/_status.html" if request.htmx else "jobs/detail.html"
+    template = "jobs/_status.html" if request.headers.get("HX-Request") else "jobs/detail.html"
     return render(request, template, {"job": job})
 
 

@@ -23,7 +23,9 @@ class UnitForm(forms.ModelForm):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="Tệp Excel (.xlsx) hoặc CSV", help_text="Các cột: Mã đơn vị, Tên đơn vị, Loại, Mã đơn vị cấp trên.")
+    file = forms.FileField(
+        label="Tệp Excel (.xlsx) hoặc CSV", help_text="Các cột: Mã đơn vị, Tên đơn vị, Loại, Mã đơn vị cấp trên."
+    )
 
     def clean_file(self):  # type: ignore[no-untyped-def]
         upload = self.cleaned_data["file"]

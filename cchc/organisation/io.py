@@ -119,11 +119,14 @@ def import_units(source: str | Path | IO[bytes], *, actor: Any = None, filename:
         dates: dict[str, dt.date | None] = {}
         for column in (VALID_FROM, VALID_TO):
             try:
-                dates[column] = _parse_date(values[columns[column]] if column in columns and columns[column] < len(values) else None)
+                dates[column] = _parse_date(
+                    values[columns[column]] if column in columns and columns[column] < len(values) else None
+                )
             except ValueError as error:
                 row_errors.append(RowError(number, column, str(error)))
                 dates[column] = None
-        if dates[VALID_FROM] and dates[VALID_TO] and dates[VALID_TO] < dates[VALID_FROM]:
+        valid_from, valid_to = dates[VALID_FROM], dates[VALID_TO]
+        if valid_from and valid_to and valid_to < valid_from:
             row_errors.append(RowError(number, VALID_TO, "ngày hết hiệu lực trước ngày bắt đầu hiệu lực"))
         if code:
             seen_codes.setdefault(code, number)
@@ -206,7 +209,9 @@ def import_units(source: str | Path | IO[bytes], *, actor: Any = None, filename:
                 unit.save()
                 _refresh_paths(unit)
                 result.updated += 1
-                record(actor=actor, action="import", instance=unit, before=before, after=snapshot(unit), note="Nhập từ tệp")
+                record(
+                    actor=actor, action="import", instance=unit, before=before, after=snapshot(unit), note="Nhập từ tệp"
+                )
             else:
                 result.unchanged += 1
         for row in parsed:

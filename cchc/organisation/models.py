@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import Any
 
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-
-if TYPE_CHECKING:
-    from cchc.accounts.models import User
 
 
 class UnitKind(models.Model):
@@ -49,7 +46,7 @@ class UnitQuerySet(models.QuerySet["Unit"]):
     def subtree_of(self, unit: Unit) -> UnitQuerySet:
         return self.filter(path__startswith=unit.path)
 
-    def visible_to(self, user: User) -> UnitQuerySet:
+    def visible_to(self, user: Any) -> UnitQuerySet:
         """The one rule for which units a user may see: see cchc.accounts.access."""
         from cchc.accounts.access import visible_unit_filter
 
@@ -95,7 +92,9 @@ class Unit(models.Model):
         verbose_name_plural = "đơn vị"
         constraints = [
             models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
                 name="unit_valid_range_ordered",
                 violation_error_message="Ngày hết hiệu lực phải sau ngày bắt đầu hiệu lực.",
             ),

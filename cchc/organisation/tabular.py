@@ -33,14 +33,13 @@ def _cell_text(value: Any) -> Any:
     return value
 
 
-def read_table(source: str | Path | IO[bytes], filename: str | None = None) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
+def read_table(
+    source: str | Path | IO[bytes], filename: str | None = None
+) -> tuple[list[str], Iterator[tuple[int, list[Any]]]]:
     """Return (headers, rows) where rows yields (excel_row_number, values)."""
-    name = str(filename or getattr(source, "name", source)).lower()
+    name = str(filename or getattr(source, "name", None) or source).lower()
     data: bytes
-    if isinstance(source, str | Path):
-        data = Path(source).read_bytes()
-    else:
-        data = source.read()
+    data = Path(source).read_bytes() if isinstance(source, str | Path) else source.read()
     if name.endswith((".xlsx", ".xlsm", ".xls", ".ods")):
         return _read_workbook(data)
     if name.endswith((".csv", ".txt")):

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -13,7 +16,7 @@ from cchc.organisation.forms import ImportForm, UnitForm
 from cchc.organisation.models import Unit
 
 
-def _manageable(user) -> object:  # type: ignore[no-untyped-def]
+def _manageable(user: Any) -> QuerySet[Unit]:
     return Unit.objects.filter(unit_filter_for_action(user, Action.MANAGE_ORGANISATION))
 
 
@@ -28,25 +31,35 @@ def index(request: HttpRequest) -> HttpResponse:
         units = [unit for unit in units if unit.valid_to is None or unit.is_active_on()]
     base_depth = min((unit.depth for unit in units), default=0)
     rows = [{"unit": unit, "indent": unit.depth - base_depth} for unit in units]
-    return render(request, "organisation/index.html", {
-        "rows": rows, "search": request.GET.get("q", ""), "show_closed": show_closed,
-        "can_manage": _manageable(request.user).exists(),
-    })
+    return render(
+        request,
+        "organisation/index.html",
+        {
+            "rows": rows,
+            "search": request.GET.get("q", ""),
+            "show_closed": show_closed,
+            "can_manage": _manageable(request.user).exists(),
+        },
+    )
 
 
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     unit = get_object_or_404(Unit.objects.visible_to(request.user).select_related("kind", "parent", "successor"), pk=pk)
     children = unit.children.select_related("kind").order_by("name")
-    return render(request, "organisation/detail.html", {
-        "unit": unit,
-        "children": children,
-        "predecessors": unit.predecessors.order_by("name"),
-        "people": unit.memberships.current().select_related("user", "position").order_by("role"),
-        "can_edit": can(request.user, Action.MANAGE_ORGANISATION, unit),
-        "can_read_history": can(request.user, Action.VIEW_AUDIT, unit),
-        "history": Change.objects.for_object(unit).select_related("actor")[:10],
-    })
+    return render(
+        request,
+        "organisation/detail.html",
+        {
+            "unit": unit,
+            "children": children,
+            "predecessors": unit.predecessors.order_by("name"),
+            "people": unit.memberships.current().select_related("user", "position").order_by("role"),
+            "can_edit": can(request.user, Action.MANAGE_ORGANISATION, unit),
+            "can_read_history": can(request.user, Action.VIEW_AUDIT, unit),
+            "history": Change.objects.for_object(unit).select_related("actor")[:10],
+        },
+    )
 
 
 @login_required
@@ -84,7 +97,10 @@ def import_units(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         result = io.import_units(upload, actor=request.user, filename=upload.name)
         if result.ok:
-            messages.success(request, f"Đã nhập: {result.created} đơn vị mới, {result.updated} cập nhật, {result.unchanged} không đổi.")
+            messages.success(
+                request,
+                f"Đã nhập: {result.created} đơn vị mới, {result.updated} cập nhật, {result.unchanged} không đổi.",
+            )
             return redirect("organisation:index")
     return render(request, "organisation/import.html", {"form": form, "result": result})
 
@@ -93,8 +109,11 @@ def import_units(request: HttpRequest) -> HttpResponse:
 def export_units(request: HttpRequest) -> HttpResponse:
     as_csv = request.GET.get("format") == "csv"
     content = io.export_units(Unit.objects.visible_to(request.user), as_csv=as_csv)
-    extension, mime = ("csv", "text/csv; charset=utf-8") if as_csv else (
-        "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    extension, mime = (
+        ("csv", "text/csv; charset=utf-8")
+        if as_csv
+        else ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    )
     response = HttpResponse(content, content_type=mime)
     response["Content-Disposition"] = f'attachment; filename="don-vi.{extension}"'
     return response

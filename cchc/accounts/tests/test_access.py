@@ -74,7 +74,9 @@ def test_an_officer_cannot_edit_a_unit_and_nothing_changes(client, world):
 
 def test_another_communes_officer_cannot_add_people_to_this_commune(client, world):
     client.force_login(world.other_officer)
-    response = client.post(reverse("accounts:person", args=[world.officer.pk]), {"unit": world.commune.pk, "role": Role.LEADER})
+    response = client.post(
+        reverse("accounts:person", args=[world.officer.pk]), {"unit": world.commune.pk, "role": Role.LEADER}
+    )
     assert response.status_code == 404
     assert not Membership.objects.filter(user=world.officer, role=Role.LEADER).exists()
 
@@ -104,10 +106,16 @@ def test_only_a_system_administrator_may_import_the_tree(client, world):
 
 def test_a_superior_administrator_edits_a_commune_and_the_change_is_recorded(client, world):
     client.force_login(world.admin)
-    response = client.post(reverse("organisation:edit", args=[world.commune.pk]), {
-        "code": "X01", "name": "Xã Hoàng Việt Mới", "kind": world.commune.kind_id, "parent": world.province.pk,
-        "place_name": "Hoàng Việt",
-    })
+    response = client.post(
+        reverse("organisation:edit", args=[world.commune.pk]),
+        {
+            "code": "X01",
+            "name": "Xã Hoàng Việt Mới",
+            "kind": world.commune.kind_id,
+            "parent": world.province.pk,
+            "place_name": "Hoàng Việt",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     change = Change.objects.get(object_type="organisation.unit", object_id=str(world.commune.pk))
     assert change.actor == world.admin

@@ -20,7 +20,9 @@ def test_creating_a_person_records_who_did_it_and_the_new_membership(world):
 def test_closing_a_merged_unit_keeps_before_and_after(world):
     import datetime as dt
 
-    org_services.close_unit(actor=world.admin, unit=world.other_commune, valid_to=dt.date(2025, 6, 30), successor=world.commune)
+    org_services.close_unit(
+        actor=world.admin, unit=world.other_commune, valid_to=dt.date(2025, 6, 30), successor=world.commune
+    )
     change = Change.objects.get(object_id=str(world.other_commune.pk))
     assert change.before["valid_to"] is None
     assert change.after["valid_to"] == "2025-06-30"

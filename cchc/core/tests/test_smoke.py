@@ -28,9 +28,17 @@ def test_document_dates_pad_days_below_ten_and_january_and_february():
 
 
 def test_production_settings_hash_passwords_with_argon2(tmp_path):
-    environment = {**os.environ, "CCHC_TESTING": "0", "CCHC_VAR_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "cchc.settings"}
+    environment = {
+        **os.environ,
+        "CCHC_TESTING": "0",
+        "CCHC_VAR_DIR": str(tmp_path),
+        "DJANGO_SETTINGS_MODULE": "cchc.settings",
+    }
     output = subprocess.run(
         [sys.executable, "-c", "from django.conf import settings; print(settings.PASSWORD_HASHERS[0])"],
-        env=environment, capture_output=True, text=True, check=True,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     assert "Argon2PasswordHasher" in output

@@ -18,11 +18,15 @@ def csv_file(rows, headers=HEADERS, name="don-vi.csv"):
 
 
 def test_a_tree_imports_in_any_row_order(db):
-    result = org_io.import_units(csv_file([
-        ["X01", "Xã Hoàng Việt", "Xã", "T01"],
-        ["T01", "Tỉnh Lạng Sơn", "Tỉnh", ""],
-        ["P01", "Phường Đông Kinh", "phường", "T01"],
-    ]))
+    result = org_io.import_units(
+        csv_file(
+            [
+                ["X01", "Xã Hoàng Việt", "Xã", "T01"],
+                ["T01", "Tỉnh Lạng Sơn", "Tỉnh", ""],
+                ["P01", "Phường Đông Kinh", "phường", "T01"],
+            ]
+        )
+    )
     assert result.ok, result.errors
     assert result.created == 3
     commune = Unit.objects.get(code="X01")
@@ -41,9 +45,15 @@ def test_importing_the_same_file_twice_changes_nothing_the_second_time(db):
 
 
 def test_a_reimport_updates_names_and_moves_units(db):
-    org_io.import_units(csv_file([
-        ["T01", "Tỉnh A", "Tỉnh", ""], ["H01", "Huyện B", "Huyện", "T01"], ["X01", "Xã C", "Xã", "H01"],
-    ]))
+    org_io.import_units(
+        csv_file(
+            [
+                ["T01", "Tỉnh A", "Tỉnh", ""],
+                ["H01", "Huyện B", "Huyện", "T01"],
+                ["X01", "Xã C", "Xã", "H01"],
+            ]
+        )
+    )
     result = org_io.import_units(csv_file([["X01", "Xã C mới", "Xã", "T01"]]))
     assert result.updated == 1
     commune = Unit.objects.get(code="X01")
@@ -53,22 +63,32 @@ def test_a_reimport_updates_names_and_moves_units(db):
 
 
 def test_an_unknown_kind_is_an_error_naming_the_row_and_nothing_is_saved(db):
-    result = org_io.import_units(csv_file([
-        ["T01", "Tỉnh A", "Tỉnh", ""],
-        ["X01", "Xã B", "Làng", "T01"],
-    ]))
+    result = org_io.import_units(
+        csv_file(
+            [
+                ["T01", "Tỉnh A", "Tỉnh", ""],
+                ["X01", "Xã B", "Làng", "T01"],
+            ]
+        )
+    )
     assert not result.ok
-    assert [str(error) for error in result.errors][0].startswith("Dòng 3, cột «Loại»: loại «Làng» không có")
+    assert next(str(error) for error in result.errors).startswith("Dòng 3, cột «Loại»: loại «Làng» không có")
     assert Unit.objects.count() == 0
 
 
 @pytest.mark.parametrize(
     "rows,expected",
     [
-        ([["T01", "Tỉnh A", "Tỉnh", ""], ["T01", "Tỉnh A", "Tỉnh", ""]], "Dòng 3, cột «Mã đơn vị»: mã «T01» trùng với dòng 2"),
+        (
+            [["T01", "Tỉnh A", "Tỉnh", ""], ["T01", "Tỉnh A", "Tỉnh", ""]],
+            "Dòng 3, cột «Mã đơn vị»: mã «T01» trùng với dòng 2",
+        ),
         ([["X01", "Xã B", "Xã", "T99"]], "Dòng 2, cột «Mã đơn vị cấp trên»: không có đơn vị cấp trên mã «T99»"),
         ([["X01", "", "Xã", ""]], "Dòng 2, cột «Tên đơn vị»: thiếu tên đơn vị"),
-        ([["A", "A", "Xã", "B"], ["B", "B", "Xã", "A"]], "Dòng 2, cột «Mã đơn vị cấp trên»: quan hệ cấp trên tạo thành vòng lặp"),
+        (
+            [["A", "A", "Xã", "B"], ["B", "B", "Xã", "A"]],
+            "Dòng 2, cột «Mã đơn vị cấp trên»: quan hệ cấp trên tạo thành vòng lặp",
+        ),
     ],
 )
 def test_bad_rows_are_reported_by_row_and_column(db, rows, expected):
@@ -90,10 +110,16 @@ def test_a_semicolon_csv_with_a_byte_order_mark_is_read(db):
 
 
 def test_export_then_import_gives_the_same_tree(db, tmp_path):
-    org_io.import_units(csv_file([
-        ["T01", "Tỉnh A", "Tỉnh", ""], ["H01", "Huyện B", "Huyện", "T01"], ["X01", "Xã C", "Xã", "H01"],
-        ["X02", "Xã D", "Xã", "T01"],
-    ]))
+    org_io.import_units(
+        csv_file(
+            [
+                ["T01", "Tỉnh A", "Tỉnh", ""],
+                ["H01", "Huyện B", "Huyện", "T01"],
+                ["X01", "Xã C", "Xã", "H01"],
+                ["X02", "Xã D", "Xã", "T01"],
+            ]
+        )
+    )
     Unit.objects.filter(code="X01").update(successor=Unit.objects.get(code="X02"))
     before = org_io.export_rows()
     exported = tmp_path / "tree.xlsx"

@@ -1,0 +1,100 @@
+"""Reading measures: the one way every screen, criterion and objective gets a number.
+
+Computed measures ask their provider (see registry.py); reported measures aggregate approved values up
+the unit tree by the measure's rule. Rates are always recomputed from summed numerators and
+denominators, never averaged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils import timezone
+
+from cchc.measures.models import Measure, MeasureValue
+from cchc.measures.periods import Period
+from cchc.measures.registry import Reading, provider_for
+from cchc.organisation.models import Unit
+
+HUNDRED = Decimal(100)
+TWO_PLACES = Decimal("0.01")
+
+
+def rate(numerator: Decimal | int | None, denominator: Decimal | int | None) -> Decimal | None:
+    """Percentage with two decimals; None when there is nothing to divide by."""
+    if numerator is None or not denominator:
+        return None
+    return (Decimal(numerator) * HUNDRED / Decimal(denominator)).quantize(TWO_PLACES, ROUND_HALF_UP)
+
+
+def read(measure: Measure | str, unit: Unit, period: Period, as_of: dt.date | None = None) -> Reading:
+    return read_many(measure, [unit], period, as_of).get(unit.pk, Reading(None))
+
+
+def read_many(
+    measure: Measure | str, units: Sequence[Unit], period: Period, as_of: dt.date | None = None
+) -> dict[int, Reading]:
+    """Readings for several units at once (each unit meaning its whole subtree)."""
+    if isinstance(measure, str):
+        measure = Measure.objects.get(code=measure)
+    as_of = as_of or timezone.localdate()
+    if not measure.is_reported:
+        provider = provider_for(measure.code)
+        if provider is not None:
+            return provider(measure.code, units, period, as_of)
+    return _aggregate_stored(measure, units, period)
+
+
+def _aggregate_stored(measure: Measure, units: Sequence[Unit], period: Period) -> dict[int, Reading]:
+    values = list(
+        MeasureValue.objects.approved()
+        .filter(measure=measure, period_start__gte=period.start, period_end__lte=period.end)
+        .select_related("unit")
+        .only("unit__path", "period_start", "numerator", "denominator", "value")
+    )
+    result: dict[int, Reading] = {}
+    for unit in units:
+        inside = [value for value in values if value.unit.path.startswith(unit.path)]
+        result[unit.pk] = aggregate(measure, inside)
+    return result
+
+
+def aggregate(measure: Measure, values: Sequence[MeasureValue]) -> Reading:
+    if not values:
+        return Reading(None)
+    if measure.aggregation == Measure.Aggregation.WEIGHTED_RATE:
+        numerator = sum((value.numerator or Decimal(0) for value in values), Decimal(0))
+        denominator = sum((value.denominator or Decimal(0) for value in values), Decimal(0))
+        return Reading(rate(numerator, denominator), numerator, denominator)
+    if measure.aggregation == Measure.Aggregation.LATEST:
+        latest_per_unit: dict[int, MeasureValue] = {}
+        for value in sorted(values, key=lambda item: item.period_start):
+            latest_per_unit[value.unit_id] = value
+        chosen = [value.computed_value() for value in latest_per_unit.values()]
+        numbers = [number for number in chosen if number is not None]
+        if not numbers:
+            return Reading(None)
+        if measure.kind in (Measure.Kind.COUNT, Measure.Kind.MONEY):
+            return Reading(sum(numbers, Decimal(0)))
+        return Reading((sum(numbers, Decimal(0)) / len(numbers)).quantize(TWO_PLACES, ROUND_HALF_UP))
+    numbers = [number for number in (value.computed_value() for value in values) if number is not None]
+    if not numbers:
+        return Reading(None)
+    if measure.aggregation == Measure.Aggregation.SUM:
+        return Reading(sum(numbers, Decimal(0)))
+    return Reading((sum(numbers, Decimal(0)) / len(numbers)).quantize(TWO_PLACES, ROUND_HALF_UP))
+
+
+def series(measure: Measure, unit: Unit, periods: Sequence[Period], as_of: dt.date | None = None) -> list[Reading]:
+    """One reading per period (a trend line)."""
+    return [read(measure, unit, period, as_of) for period in periods]
+
+
+def group_by_unit(values: Sequence[MeasureValue]) -> dict[int, list[MeasureValue]]:
+    grouped: dict[int, list[MeasureValue]] = defaultdict(list)
+    for value in values:
+        grouped[value.unit_id].append(value)
+    return grouped
