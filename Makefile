@@ -35,8 +35,8 @@ node_modules/.installed: package.json package-lock.json
 assets: node_modules/.installed
 
 lint: install-dev
-	$(BIN)/ruff check cchc
-	$(BIN)/ruff format --check cchc
+	$(BIN)/ruff check cchc bench
+	$(BIN)/ruff format --check cchc bench
 
 typecheck: install-dev
 	$(BIN)/mypy cchc
