@@ -189,6 +189,23 @@ class Target(models.Model):
     source_label = models.CharField("căn cứ", max_length=255, blank=True, help_text="Mục tiêu kế hoạch, tiêu chí…")
     source_object_type = models.CharField(max_length=100, blank=True)
     source_object_id = models.CharField(max_length=64, blank=True)
+    # Before the target's period ends, a value short of the target by at most `on_track_margin` is on
+    # track and by at most `at_risk_margin` at risk (points for rates and indexes, per cent of the target
+    # for counts, money and days); see cchc.measures.targets.
+    on_track_margin = models.DecimalField(
+        "biên độ «đúng hướng»",
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal(2),
+        help_text="Thiếu không quá mức này so với chỉ tiêu (điểm %; hoặc % chỉ tiêu với số lượng, tiền, ngày).",
+    )
+    at_risk_margin = models.DecimalField(
+        "biên độ «có nguy cơ»",
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal(5),
+        help_text="Thiếu quá biên độ này khi kỳ chưa kết thúc là «chệch hướng».",
+    )
 
     objects = UnitScopedQuerySet.as_manager()
 

@@ -96,6 +96,8 @@ def _month_end(year: int, month_number: int) -> dt.date:
 
 
 def month(year: int, month_number: int) -> Period:
+    if not 1 <= month_number <= 12:
+        raise ValueError(f"tháng {month_number} không có (tháng từ 1 đến 12)")
     return Period(dt.date(year, month_number, 1), _month_end(year, month_number), PeriodKind.MONTH)
 
 
@@ -172,3 +174,21 @@ def for_kind(kind: str, day: dt.date) -> Period:
         case PeriodKind.YEAR:
             return year(day.year)
     raise ValueError(f"Không có kỳ loại {kind}.")
+
+
+def between(first: Period, last: Period, kind: str) -> list[Period]:
+    """Every period of `kind` from the one containing first.start to the one containing last.end."""
+    if last.end < first.start:
+        raise ValueError("Kỳ cuối phải sau kỳ đầu.")
+    result: list[Period] = []
+    current = for_kind(kind, first.start)
+    final = for_kind(kind, last.end)
+    while current <= final:
+        result.append(current)
+        current = for_kind(kind, current.end + dt.timedelta(days=1))
+    return result
+
+
+def latest_complete(kind: str, today: dt.date) -> Period:
+    """The last period of `kind` that ended before `today` (the one being reported now)."""
+    return for_kind(kind, for_kind(kind, today).start - dt.timedelta(days=1))
