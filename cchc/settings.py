@@ -133,7 +133,8 @@ else:
             # WAL lets the worker write while the web process reads; IMMEDIATE transactions take the
             # write lock up front, so two writers wait for each other instead of failing on upgrade.
             # Tests use a file, not memory: the job tests race several threads over one database.
-            "TEST": {"NAME": str(VAR_DIR / "test-cchc.sqlite3")},
+            # (one file per process, so that two test runs on one machine never share it).
+            "TEST": {"NAME": str(VAR_DIR / f"test-cchc-{os.getpid()}.sqlite3")},
             "OPTIONS": {
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
                 "transaction_mode": "IMMEDIATE",

@@ -41,7 +41,7 @@ from enum import StrEnum
 from fractions import Fraction
 
 from cchc.core.formatting import number, percent
-from cchc.surveys.questionnaire_io import (
+from cchc.surveys.questionnaire import (
     FactorMethod,
     Question,
     Questionnaire,

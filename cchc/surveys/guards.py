@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from cchc.surveys.questionnaire_io import answer_codes
+from cchc.surveys.questionnaire import answer_codes
 
 
 class GuardFlag(StrEnum):

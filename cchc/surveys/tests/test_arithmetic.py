@@ -22,7 +22,7 @@ from cchc.surveys.arithmetic import (
     scale_answer,
     to_percentage,
 )
-from cchc.surveys.questionnaire_io import (
+from cchc.surveys.questionnaire import (
     Condition,
     Factor,
     FactorMethod,

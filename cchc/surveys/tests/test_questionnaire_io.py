@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 
-from cchc.surveys.questionnaire_io import (
+from cchc.surveys.questionnaire import (
     SCALE_LABELS,
     Condition,
     Factor,
@@ -20,6 +20,8 @@ from cchc.surveys.questionnaire_io import (
     RespondentAttribute,
     ScoringMethod,
     Section,
+)
+from cchc.surveys.questionnaire_io import (
     dump_questionnaire_json,
     load_questionnaire_json,
     load_template,
