@@ -105,7 +105,11 @@ class Session:
         self.page = self.context.new_page()
         self.base = base
         self.console_errors: list[str] = []
-        self.page.on("console", lambda message: message.type == "error" and self.console_errors.append(message.text))
+        self.page.on("console", self._remember_console_error)
+
+    def _remember_console_error(self, message) -> None:  # type: ignore[no-untyped-def]
+        if message.type == "error":
+            self.console_errors.append(message.text)
 
     def login(self, username: str) -> Session:
         self.page.goto(self.base + "/dang-nhap/")

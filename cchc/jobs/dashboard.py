@@ -9,7 +9,7 @@ from cchc.organisation.models import Unit
 
 
 def cards(request: HttpRequest, unit: Unit) -> list[Card]:
-    recent = list(Job.objects.filter(created_by=request.user).order_by("-created_at")[:3])
+    recent = list(Job.objects.filter(created_by_id=request.user.pk).order_by("-created_at")[:3])
     if not recent:
         return []
     lines = [
