@@ -33,6 +33,7 @@ class Action(StrEnum):
     MANAGE_PEOPLE = "manage_people"  # memberships of the unit and units below
     MANAGE_ORGANISATION = "manage_organisation"
     ADMINISTER = "administer"  # publish results, reopen closed phases, edit rules and calendars
+    CLOSE_APPRAISAL = "close_appraisal"  # close the appraisal phases of a round the unit organises
     VIEW_AUDIT = "view_audit"
 
 
@@ -74,9 +75,9 @@ ROLE_RULES: dict[str, RoleRule] = {
         on_units_below=_actions(),
     ),
     Role.APPRAISER: RoleRule(
-        "Xem đơn vị và cấp dưới; thẩm định, duyệt số liệu của cấp dưới",
+        "Xem đơn vị và cấp dưới; thẩm định, duyệt số liệu của cấp dưới; đóng giai đoạn thẩm định",
         sees_below=True,
-        on_own_unit=_actions(Action.VIEW),
+        on_own_unit=_actions(Action.VIEW, Action.CLOSE_APPRAISAL),
         on_units_below=_actions(Action.VIEW, Action.APPRAISE, Action.REVIEW),
     ),
     Role.VIEWER: RoleRule(

@@ -18,6 +18,7 @@ from cchc.assessment.services.evidence import (
 )
 from cchc.assessment.services.frameworks import import_criteria_set, set_criteria_set_status
 from cchc.assessment.services.rounds import (
+    APPRAISER_CLOSES,
     DEFAULT_THRESHOLDS,
     close_phase,
     common_superior,
@@ -34,6 +35,7 @@ from cchc.assessment.services.self_assessment import (
 )
 
 __all__ = [
+    "APPRAISER_CLOSES",
     "COMMAND_LINE",
     "DEFAULT_THRESHOLDS",
     "CommandLine",

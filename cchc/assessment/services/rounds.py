@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from cchc.accounts.access import Action
+from cchc.accounts.access import Action, can
 from cchc.assessment import phases
 from cchc.assessment.models import (
     CriteriaSet,
@@ -20,6 +20,7 @@ from cchc.assessment.models import (
 )
 from cchc.assessment.ranking import validate_thresholds
 from cchc.assessment.services.common import (
+    PhaseClosed,
     administer,
     fresh,
     require_action,
@@ -36,6 +37,9 @@ DEFAULT_THRESHOLDS: list[dict[str, Any]] = [
     {"min_index": 50, "label": "Trung bình"},
     {"min_index": 0, "label": "Yếu"},
 ]
+
+
+APPRAISER_CLOSES = {Phase.Kind.APPRAISAL, Phase.Kind.SECOND_APPRAISAL, Phase.Kind.SURVEY_POINTS}
 
 
 def common_superior(units: Sequence[Unit]) -> Unit | None:
@@ -154,7 +158,12 @@ def set_phase_dates(*, actor: Any, phase: Phase, opens_on: dt.date | None, close
 @transaction.atomic
 def close_phase(*, actor: Any, phase: Phase) -> Phase:
     phase = _fresh_phase(phase)
-    administer(actor, phase.round)
+    if phase.kind in APPRAISER_CLOSES and can(actor, Action.CLOSE_APPRAISAL, phase.round.organiser):
+        # The appraisers close their own phases when they have finished; everything else is the administrator's.
+        if phase.round.is_published:
+            raise PhaseClosed(f"Đợt «{phase.round.name}» đã công bố; kết quả đã khóa.")
+    else:
+        administer(actor, phase.round)
     if phase.closed:
         raise ValidationError(f"Giai đoạn «{phase.get_kind_display()}» đã đóng.")
     before = snapshot(phase)

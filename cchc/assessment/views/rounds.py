@@ -98,6 +98,14 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .values_list("round_unit_id", "count")
     )
     is_manager = manages(request.user, round_)
+    phase_items = [
+        {
+            "phase": phase,
+            "state": phase.state_label(today),
+            "appraiser_may_close": not round_.is_published and closes_appraisal(request.user, phase),
+        }
+        for phase in round_phases
+    ]
     rows = [
         {
             "entry": entry,
@@ -111,7 +119,8 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "assessment/round_detail.html",
         {
             "round": round_,
-            "phases": [{"phase": phase, "state": phase.state_label(today)} for phase in round_phases],
+            "phases": phase_items,
+            "appraiser_actions": any(item["appraiser_may_close"] for item in phase_items),
             "current_phase": phases.current_phase(round_phases, today),
             "rows": rows,
             "leaf_total": leaf_total,
@@ -123,6 +132,10 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "import_form": ScoreImportForm(),
         },
     )
+
+
+def closes_appraisal(user: Any, phase: Phase) -> bool:
+    return phase.kind in services.APPRAISER_CLOSES and can(user, Action.CLOSE_APPRAISAL, phase.round.organiser)
 
 
 def _managed_phase(request: HttpRequest, pk: int, phase_pk: int) -> Phase:
@@ -157,7 +170,10 @@ def phase_dates(request: HttpRequest, pk: int, phase_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def phase_close(request: HttpRequest, pk: int, phase_pk: int) -> HttpResponse:
-    phase = _managed_phase(request, pk, phase_pk)
+    round_ = get_round(request, pk)
+    phase = get_object_or_404(Phase.objects.select_related("round__organiser"), pk=phase_pk, round=round_)
+    if not (manages(request.user, round_) or closes_appraisal(request.user, phase)):
+        raise PermissionDenied("Bạn không được đóng giai đoạn này.")
     try:
         services.close_phase(actor=request.user, phase=phase)
         messages.success(request, f"Đã đóng giai đoạn «{phase.get_kind_display()}».")
