@@ -67,6 +67,20 @@ def _task_context(request, task, today, lead_units, coordinating_units, is_open,
         "updates": updates,
         "implementations": task.implementations.select_related("plan", "plan__unit").order_by("plan__unit__path")[:20],
         "overdue": task.is_overdue(today),
+        # The cascade, both ways: the superior's task this one implements, and the lower units' tasks
+        # implementing this one (only those the user may see).
+        "superior_task": Task.objects.visible_to(request.user)
+        .select_related("plan__unit")
+        .filter(pk=task.assigned_from_id)
+        .first()
+        if task.assigned_from_id
+        else None,
+        "implementations": list(
+            Task.objects.visible_to(request.user)
+            .filter(assigned_from=task)
+            .select_related("plan__unit")
+            .order_by("plan__unit__path")
+        ),
         "next_due": task.next_due_date(today),
         "due_dates": task.due_date_list(),
         "progress_form": progress_form if lead_units and is_open else None,

@@ -174,3 +174,17 @@ def test_deadlines_as_written_give_the_tasks_due_dates_and_recurrences(world) ->
         task = add_task(actor=world.officer, plan=plan, title=f"Nhiệm vụ {text}", deadline_text=text)
         assert (task.deadline_text, task.due_dates, task.recurrence) == (text, dates, recurrence)
         assert task.due_date == (dt.date.fromisoformat(dates[-1]) if dates else None)
+
+
+def test_the_task_page_links_the_superior_task_and_the_lower_units_tasks(client, world, province_plan) -> None:
+    source = province_plan.communes_lead
+    implementing = create_implementing_plan(actor=world.officer, superior_plan=province_plan.plan, unit=world.commune)
+    own = Task.objects.get(plan=implementing, assigned_from=source)
+    client.force_login(world.officer)
+    page = client.get(reverse("plans:task", args=[own.pk])).content.decode()
+    assert "Thực hiện nhiệm vụ cấp trên" in page
+    assert reverse("plans:task", args=[source.pk]) in page
+    client.force_login(world.provincial_focal)
+    page = client.get(reverse("plans:task", args=[source.pk])).content.decode()
+    assert "Đơn vị cấp dưới thực hiện" in page
+    assert reverse("plans:task", args=[own.pk]) in page
