@@ -65,7 +65,6 @@ def _task_context(request, task, today, lead_units, coordinating_units, is_open,
         "lead_assignments": [item for item in assignments if item.role == TaskAssignment.Role.LEAD],
         "coordinating_assignments": [item for item in assignments if item.role == TaskAssignment.Role.COORDINATING],
         "updates": updates,
-        "implementations": task.implementations.select_related("plan", "plan__unit").order_by("plan__unit__path")[:20],
         "overdue": task.is_overdue(today),
         # The cascade, both ways: the superior's task this one implements, and the lower units' tasks
         # implementing this one (only those the user may see).

@@ -186,5 +186,5 @@ def test_the_task_page_links_the_superior_task_and_the_lower_units_tasks(client,
     assert reverse("plans:task", args=[source.pk]) in page
     client.force_login(world.provincial_focal)
     page = client.get(reverse("plans:task", args=[source.pk])).content.decode()
-    assert "Đơn vị cấp dưới thực hiện" in page
+    assert "Xã Hoàng Việt" in page
     assert reverse("plans:task", args=[own.pk]) in page
