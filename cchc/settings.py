@@ -88,6 +88,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "cchc.core.middleware.ServerTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -176,6 +177,9 @@ AXES_VERBOSE = False
 AXES_ENABLE_ADMIN = False
 # Axes warns when the address is not part of the lock key; locking the username alone is deliberate (see above).
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# Server-Timing and X-Query-Count headers on every response (see cchc/core/middleware.py).
+CCHC_SERVER_TIMING = env_bool("CCHC_SERVER_TIMING", True)
 
 HTTPS = env_bool("CCHC_HTTPS", False)
 SESSION_COOKIE_HTTPONLY = True

@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db.models import Q
 from django.utils import timezone
 
 from cchc.measures.models import Measure, MeasureValue
@@ -20,6 +21,8 @@ from cchc.measures.registry import Reading, provider_for
 from cchc.organisation.models import Unit
 
 HUNDRED = Decimal(100)
+# Up to this many units, the stored values are fetched per subtree; beyond it, one scan of the period.
+SUBTREE_FILTER_LIMIT = 30
 TWO_PLACES = Decimal("0.01")
 
 
@@ -49,11 +52,17 @@ def read_many(
 
 
 def _aggregate_stored(measure: Measure, units: Sequence[Unit], period: Period) -> dict[int, Reading]:
+    values_in_period = MeasureValue.objects.approved().filter(
+        measure=measure, period_start__gte=period.start, period_end__lte=period.end
+    )
+    if len(units) <= SUBTREE_FILTER_LIMIT:
+        # A scorecard or a criterion reads one unit: fetch its subtree only, not every commune's rows.
+        subtrees = Q(pk__in=[])
+        for unit in units:
+            subtrees |= Q(unit__path__startswith=unit.path)
+        values_in_period = values_in_period.filter(subtrees)
     values = list(
-        MeasureValue.objects.approved()
-        .filter(measure=measure, period_start__gte=period.start, period_end__lte=period.end)
-        .select_related("unit")
-        .only("unit__path", "period_start", "numerator", "denominator", "value")
+        values_in_period.select_related("unit").only("unit__path", "period_start", "numerator", "denominator", "value")
     )
     result: dict[int, Reading] = {}
     for unit in units:

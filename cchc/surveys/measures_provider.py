@@ -10,9 +10,12 @@ is a mean of shares and a ratio of sums would mislead.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Sequence
 from decimal import Decimal
 
+from django.core.cache import cache
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from cchc.core.formatting import number
@@ -105,24 +108,36 @@ def provide(code: str, units: Sequence[Unit], period: Period, as_of: dt.date) ->
     readings = {unit.pk: Reading(None) for unit in units}
     if not rounds:
         return readings
-    rows = list(
-        Response.objects.included()
-        .filter(round_unit__round__in=rounds, submitted_at__lt=_end_of(as_of))
-        .order_by()
-        .values_list("round_unit__round_id", "round_unit__unit__path", "answers")
-    )
     for unit in units:
         for survey_round in rounds:
-            responses = [
-                SurveyResponse(answers)
-                for round_id, path, answers in rows
-                if round_id == survey_round.pk and path.startswith(unit.path)
-            ]
-            if responses:
-                result = compute_results(responses, survey_round.definition())[()]
+            result = _unit_result(survey_round, unit, as_of)
+            if result is not None:
                 readings[unit.pk] = _reading(code, result, survey_round)
                 break
     return readings
+
+
+def _unit_result(survey_round: SurveyRound, unit: Unit, as_of: dt.date) -> GroupResult | None:
+    """The round's result over the unit's subtree, computed once and shared by the index and every factor
+    (a scorecard reads six survey measures): cached until an answer of the round changes."""
+    answers = Response.objects.included().filter(
+        round_unit__round=survey_round, round_unit__unit__path__startswith=unit.path, submitted_at__lt=_end_of(as_of)
+    )
+    state = Response.objects.filter(round_unit__round=survey_round).aggregate(
+        count=Count("pk"), latest=Max("pk"), reviewed=Max("reviewed_at")
+    )
+    key = (
+        "surveys:measure:"
+        + hashlib.sha256(
+            f"{survey_round.pk}|{survey_round.created_at.timestamp()}|{unit.path}|{as_of}|{state['count']}|{state['latest']}|{state['reviewed']}".encode()
+        ).hexdigest()
+    )
+    cached = cache.get(key)
+    if cached is None:
+        responses = [SurveyResponse(answers) for answers in answers.order_by().values_list("answers", flat=True)]
+        cached = ("result", compute_results(responses, survey_round.definition())[()]) if responses else ("none", None)
+        cache.set(key, cached, 600)
+    return cached[1]
 
 
 register(_definitions(), provide)

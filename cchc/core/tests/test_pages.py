@@ -52,3 +52,10 @@ def test_a_correct_login_reaches_the_dashboard(client, world):
     response = client.post(reverse("accounts:login"), {"username": "canbo.x01", "password": "mat-khau-thu-nghiem"})
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(world.officer.pk)
+
+
+def test_responses_report_server_time_and_query_count(client, world):
+    client.force_login(world.officer)
+    response = client.get("/")
+    assert response["Server-Timing"].startswith("app;dur=")
+    assert int(response["X-Query-Count"]) > 0
