@@ -22,7 +22,19 @@
       bar.style.width = Math.max(0, Math.min(100, value)) + "%";
     });
   }
-  document.addEventListener("DOMContentLoaded", function () { paintBars(document); });
-  document.addEventListener("htmx:afterSwap", function (event) { paintBars(event.target); });
+  // A table wider than the screen scrolls inside its wrapper; keyboard users must be able to reach and
+  // scroll it, so every wrapper becomes a focusable, named region (WCAG 2.1.1).
+  function labelScrollRegions(root) {
+    (root || document).querySelectorAll(".table-wrap:not([tabindex])").forEach(function (wrapper) {
+      wrapper.setAttribute("tabindex", "0");
+      wrapper.setAttribute("role", "region");
+      if (!wrapper.hasAttribute("aria-label")) {
+        var caption = wrapper.querySelector("caption");
+        wrapper.setAttribute("aria-label", caption ? caption.textContent.trim() : "Bảng, cuộn ngang khi màn hình hẹp");
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { paintBars(document); labelScrollRegions(document); });
+  document.addEventListener("htmx:afterSwap", function (event) { paintBars(event.target); labelScrollRegions(event.target); });
   window.cchcPaintBars = paintBars;
 })();
