@@ -28,8 +28,7 @@ def test_another_communes_officer_is_refused_everywhere(session_factory, browser
         if "Xã Tân Phước" in first.page.locator("main").inner_text():
             urls += [href, href + "tai-ve/", href + "sua/"]
     # Flow 2: the self-assessment and its evidence.
-    first.goto("/chi-so/cua-don-vi/")
-    urls.append(first.page.url.replace(demo_server, ""))
+    urls += collect(first, "/chi-so/", "/chi-so/tu-danh-gia/", limit=2)
     urls += collect(first, "/chi-so/minh-chung/", "/tai-ve/", limit=2)
     # Flow 7: survey results, QR sheet, kiosk and review pages.
     survey_results = collect(first, "/khao-sat/", "/khao-sat/don-vi/", limit=1)

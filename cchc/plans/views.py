@@ -447,7 +447,14 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
         return response
     if kind not in ("docx", "qd"):
         raise Http404("Định dạng không hỗ trợ.")
-    data = plan_docx_bytes(plan, with_decision=True if kind == "qd" else None)
+    if plan.kind == Plan.Kind.REMEDIATION:
+        # A remediation plan is issued in its own layout (decision, analysis per criterion, appendix), which
+        # the remediation app writes; imported here because that app builds on this one.
+        from cchc.remediation.documents import remediation_docx_bytes
+
+        data = remediation_docx_bytes(plan)
+    else:
+        data = plan_docx_bytes(plan, with_decision=True if kind == "qd" else None)
     response = HttpResponse(data, content_type=DOCX)
     prefix = "quyet-dinh-ke-hoach" if kind == "qd" or plan.with_decision else "ke-hoach"
     response["Content-Disposition"] = f'attachment; filename="{prefix}-{base}.docx"'

@@ -103,3 +103,23 @@ def test_the_docx_is_laid_out_as_seed_004_decision_then_plan_then_one_task_row_p
         "Thường xuyên trong năm 2026",
         "Thường xuyên trong năm 2026",
     ]
+
+
+def test_the_plans_download_of_a_remediation_plan_uses_the_remediation_layout(client, world):
+    import io
+
+    from docx import Document
+
+    from cchc.plans import services as plan_services
+    from cchc.plans.models import Plan
+
+    plan = plan_services.create_plan(
+        actor=world.officer, unit=world.commune, title="Khắc phục Chỉ số CCHC năm 2026", kind=Plan.Kind.REMEDIATION
+    )
+    plan_services.add_task(actor=world.officer, plan=plan, title="Tiêu chí 3.4.1 – giải quyết hồ sơ đúng hạn")
+    client.force_login(world.officer)
+    response = client.get(f"/ke-hoach/{plan.pk}/tai-ve/")
+    assert response.status_code == 200
+    text = "\n".join(paragraph.text for paragraph in Document(io.BytesIO(response.content)).paragraphs)
+    assert "QUYẾT ĐỊNH" in text
+    assert "PHÂN CÔNG TRÁCH NHIỆM THAM MƯU" in text
