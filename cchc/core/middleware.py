@@ -47,3 +47,20 @@ class _QueryCounter:
             return execute(sql, params, many, context)
         finally:
             self.milliseconds += (time.perf_counter() - started) * 1000
+
+
+class ReadingSessionMiddleware:
+    """Each GET request is one measure-reading session (see cchc.measures.readings.reading_session), so
+    that a page reading many measures over the same data counts it once. Writes get no session: a POST
+    that changes data and reads it back must not see figures memoised before its change."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        from cchc.measures.readings import reading_session
+
+        with reading_session():
+            return self.get_response(request)

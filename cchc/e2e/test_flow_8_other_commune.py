@@ -34,6 +34,14 @@ def test_another_communes_officer_is_refused_everywhere(session_factory, browser
     survey_results = collect(first, "/khao-sat/", "/khao-sat/don-vi/", limit=1)
     for href in survey_results:
         urls += [href, href + "ma-qr/", href + "thiet-lap/", href + "ra-soat/"]
+    # Flow 4: the commune's dossiers.
+    urls += collect(first, "/ho-so/danh-sach/", "/ho-so/", limit=40)
+    urls = [url for url in urls if not re.fullmatch(r"/ho-so/(\?.*)?|/ho-so/[a-z-]+/(\?.*)?", url)]
+    # Flow 6: the remediation draft and the target planner of the commune.
+    first.goto("/")
+    urls += [
+        href for href in collect(first, "/", "/khac-phuc/dot/", limit=4) if "/ke-hoach/" in href or "/lo-trinh/" in href
+    ]
     # Reported figures and their evidence.
     urls += collect(first, "/chi-tieu/nhap-so-lieu/", "/chi-tieu/so-lieu/", limit=2)
     urls = [url for url in dict.fromkeys(urls) if url.startswith("/")]

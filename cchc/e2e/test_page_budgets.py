@@ -20,6 +20,7 @@ QUERY_PINS = {
     "measures": 7,
     "scorecard": 82,
     "jobs": 7,
+    "dossiers": 20,
 }
 
 
@@ -53,6 +54,7 @@ def main_pages(session) -> dict[str, str]:  # type: ignore[no-untyped-def]
         "measures": "/chi-tieu/",
         "scorecard": "/chi-tieu/the-diem/",
         "jobs": "/cong-viec/",
+        "dossiers": "/ho-so/",
     }
     return pages
 

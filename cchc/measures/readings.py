@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TypeVar
 
 from django.db.models import Q
 from django.utils import timezone
@@ -19,6 +22,31 @@ from cchc.measures.models import Measure, MeasureValue
 from cchc.measures.periods import Period
 from cchc.measures.registry import Reading, provider_for
 from cchc.organisation.models import Unit
+
+T = TypeVar("T")
+_memo: ContextVar[dict[Hashable, object] | None] = ContextVar("cchc_measure_reading_memo", default=None)
+
+
+@contextmanager
+def reading_session() -> Iterator[None]:
+    """Within a session, providers share work through `memo`: a scorecard reads fourteen dossier measures
+    over the same counts, and the self-assessment reads the same measures for several criteria. A GET
+    request is one session (see ReadingSessionMiddleware); nothing is kept after it."""
+    token = _memo.set({})
+    try:
+        yield
+    finally:
+        _memo.reset(token)
+
+
+def memo(key: Hashable, compute: Callable[[], T]) -> T:
+    store = _memo.get()
+    if store is None:
+        return compute()
+    if key not in store:
+        store[key] = compute()
+    return store[key]  # type: ignore[return-value]
+
 
 HUNDRED = Decimal(100)
 # Up to this many units, the stored values are fetched per subtree; beyond it, one scan of the period.
