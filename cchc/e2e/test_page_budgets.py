@@ -18,9 +18,9 @@ QUERY_PINS = {
     "survey_results": 22,
     "survey_form": 7,
     "measures": 7,
-    "scorecard": 82,
+    "scorecard": 120,
     "jobs": 7,
-    "dossiers": 20,
+    "dossiers": 28,
 }
 
 
