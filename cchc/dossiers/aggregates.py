@@ -1,0 +1,287 @@
+"""The aggregate tables in SQL: incremental upserts, full rebuilds and the recomputation of facts.
+
+The same event SQL (a dossier's contributions on its received day, end day, first overdue day and
+first overdue-with-apology day; see counters.py) serves three purposes: rebuilding every aggregate
+after a calendar or rule change, the demo's bulk load, and counting short day ranges straight from
+the dossiers where no aggregate has the needed detail (a procedure breakdown of a part of a month).
+Written for SQLite and PostgreSQL alike; only the month expression differs.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Any
+
+from django.db import connection, transaction
+
+from cchc.dossiers.classify import DossierRules
+from cchc.dossiers.counters import COUNTER_NAMES, WIDTH, Vector
+from cchc.dossiers.models import (
+    Dossier,
+    ProcedureMonthCount,
+    UnitDayCount,
+    UnitMonthCount,
+    WorkingDayTally,
+)
+
+DOSSIER = Dossier._meta.db_table
+UNIT_DAY = UnitDayCount._meta.db_table
+UNIT_MONTH = UnitMonthCount._meta.db_table
+PROCEDURE_MONTH = ProcedureMonthCount._meta.db_table
+TALLY = WorkingDayTally._meta.db_table
+COUNTER_LIST = ", ".join(COUNTER_NAMES)
+
+
+def is_postgresql() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def month_sql(column: str) -> str:
+    if is_postgresql():
+        return f"CAST(EXTRACT(YEAR FROM {column}) * 100 + EXTRACT(MONTH FROM {column}) AS INTEGER)"
+    return f"CAST(strftime('%%Y%%m', {column}) AS INTEGER)"
+
+
+def db_date(value: date) -> Any:
+    return connection.ops.adapt_datefield_value(value)
+
+
+def as_date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def _flag(condition: str, value: int = 1) -> str:
+    return f"CASE WHEN {condition} THEN {value} ELSE 0 END"
+
+
+def _branch(day: str, month: str, values: dict[str, str], condition: str) -> str:
+    columns = ", ".join(f"{values.get(name, '0')} AS {name}" for name in COUNTER_NAMES)
+    return f"SELECT unit_id, procedure_id, {day} AS day, {month} AS month, {columns} FROM {DOSSIER} WHERE {condition}"
+
+
+_LATE_APOLOGY = "outcome = 'late' AND apology_date IS NOT NULL AND apology_date <= end_day"
+
+
+def events_sql(
+    unit_ids: Sequence[int] | None = None, day_range: tuple[date, date] | None = None
+) -> tuple[str, list[Any]]:
+    """UNION ALL of the four event kinds: (unit_id, procedure_id, day, month, counters…)."""
+    branches = [
+        (
+            "received_day",
+            "received_month",
+            {
+                "received": "1",
+                "online": _flag("channel = 2"),
+                "online_full": _flag("channel = 2 AND online_level = 'full'"),
+                "components_digitised": _flag("components_digitised"),
+                "with_fee": _flag("has_fee"),
+                "paid_online": _flag("has_fee AND paid_online"),
+                "open_delta": "1",
+            },
+            "1 = 1",
+        ),
+        (
+            "end_day",
+            "end_month",
+            {
+                "settled": "1",
+                "early": _flag("outcome = 'early'"),
+                "on_time": _flag("outcome = 'on_time'"),
+                "late": _flag("outcome = 'late'"),
+                "results_digitised": _flag("result_digitised"),
+                "late_apologised": _flag(_LATE_APOLOGY),
+                "late_apologised_in_time": _flag(f"{_LATE_APOLOGY} AND apology_in_time"),
+                "processing_days_total": "COALESCE(processing_working_days, 0)",
+                "open_delta": "-1",
+                "overdue_delta": _flag("overdue_from IS NOT NULL", -1),
+                "overdue_apologised_delta": _flag("overdue_apology_from IS NOT NULL", -1),
+                "overdue_apologised_in_time_delta": _flag("overdue_apology_from IS NOT NULL AND apology_in_time", -1),
+            },
+            "end_day IS NOT NULL",
+        ),
+        ("overdue_from", month_sql("overdue_from"), {"overdue_delta": "1"}, "overdue_from IS NOT NULL"),
+        (
+            "overdue_apology_from",
+            month_sql("overdue_apology_from"),
+            {"overdue_apologised_delta": "1", "overdue_apologised_in_time_delta": _flag("apology_in_time")},
+            "overdue_apology_from IS NOT NULL",
+        ),
+    ]
+    parts: list[str] = []
+    params: list[Any] = []
+    for day, month, values, condition in branches:
+        where = condition
+        if unit_ids is not None:
+            where += f" AND unit_id IN ({', '.join(['%s'] * len(unit_ids))})"
+            params.extend(unit_ids)
+        if day_range is not None:
+            where += f" AND {day} BETWEEN %s AND %s"
+            params.extend([db_date(day_range[0]), db_date(day_range[1])])
+        parts.append(_branch(day, month, values, where))
+    return " UNION ALL ".join(parts), params
+
+
+def _sums(prefix: str = "") -> str:
+    return ", ".join(f"SUM({prefix}{name})" for name in COUNTER_NAMES)
+
+
+@transaction.atomic
+def rebuild() -> None:
+    """Every aggregate from the stored facts, in SQL."""
+    events, params = events_sql()
+    with connection.cursor() as cursor:
+        for table in (UNIT_DAY, UNIT_MONTH, PROCEDURE_MONTH):
+            cursor.execute(f"DELETE FROM {table}")
+        cursor.execute(
+            f"INSERT INTO {UNIT_DAY} (unit_id, day, {COUNTER_LIST}) "
+            f"SELECT unit_id, day, {_sums()} FROM ({events}) AS events GROUP BY unit_id, day",
+            params,
+        )
+        cursor.execute(
+            f"INSERT INTO {PROCEDURE_MONTH} (unit_id, month, procedure_id, {COUNTER_LIST}) "
+            f"SELECT unit_id, month, procedure_id, {_sums()} FROM ({events}) AS events "
+            "GROUP BY unit_id, month, procedure_id",
+            params,
+        )
+        cursor.execute(
+            f"INSERT INTO {UNIT_MONTH} (unit_id, month, {COUNTER_LIST}) "
+            f"SELECT unit_id, month, {_sums()} FROM {PROCEDURE_MONTH} GROUP BY unit_id, month"
+        )
+    if is_postgresql():
+        with connection.cursor() as cursor:
+            for table in (UNIT_DAY, UNIT_MONTH, PROCEDURE_MONTH):
+                cursor.execute(f"ANALYZE {table}")
+
+
+def _increment_sql(table: str, keys: Sequence[str], source: str) -> str:
+    updates = ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in COUNTER_NAMES)
+    return (
+        f"INSERT INTO {table} ({', '.join(keys)}, {COUNTER_LIST}) {source} "
+        f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}"
+    )
+
+
+def _upsert_increments(table: str, keys: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+    if not rows:
+        return
+    with connection.cursor() as cursor:
+        if is_postgresql():
+            staging = f"{table}_increments"
+            cursor.execute(
+                f"CREATE TEMP TABLE IF NOT EXISTS {staging} AS SELECT {', '.join(keys)}, {COUNTER_LIST} "
+                f"FROM {table} WITH NO DATA"
+            )
+            cursor.execute(f"TRUNCATE {staging}")
+            with cursor.cursor.copy(f"COPY {staging} ({', '.join(keys)}, {COUNTER_LIST}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            cursor.execute(
+                _increment_sql(table, keys, f"SELECT {', '.join(keys)}, {COUNTER_LIST} FROM {staging} WHERE TRUE")
+            )
+        else:
+            placeholders = ", ".join(["?"] * (len(keys) + WIDTH))
+            raw = connection.connection
+            raw.executemany(  # type: ignore[union-attr]
+                _increment_sql(table, keys, f"VALUES ({placeholders})").replace("%%", "%"), rows
+            )
+
+
+def apply_increments(
+    by_day: dict[tuple[int, date], Vector],
+    by_month: dict[tuple[int, int], Vector],
+    by_procedure_month: dict[tuple[int, int, int], Vector],
+) -> None:
+    """Add signed counter vectors to the three tables (inside the caller's transaction)."""
+    connection.ensure_connection()
+    _upsert_increments(
+        UNIT_DAY, ("unit_id", "day"), [(unit, db_date(day), *vector) for (unit, day), vector in by_day.items()]
+    )
+    _upsert_increments(
+        UNIT_MONTH, ("unit_id", "month"), [(unit, month, *vector) for (unit, month), vector in by_month.items()]
+    )
+    _upsert_increments(
+        PROCEDURE_MONTH,
+        ("unit_id", "month", "procedure_id"),
+        [(unit, month, procedure, *vector) for (unit, month, procedure), vector in by_procedure_month.items()],
+    )
+
+
+def _outcome_sql(max_supplements: int) -> str:
+    return (
+        "CASE WHEN end_day IS NULL THEN 'open' "
+        f"WHEN supplement_requests > {int(max_supplements)} THEN 'late' "
+        "WHEN due_day IS NULL OR end_day = due_day THEN 'on_time' "
+        "WHEN end_day < due_day THEN 'early' ELSE 'late' END"
+    )
+
+
+def fact_expressions(rules: DossierRules) -> dict[str, str]:
+    """SQL for the calendar- and rule-dependent facts, reading WorkingDayTally (as classify.py computes them)."""
+    outcome = _outcome_sql(rules.max_supplement_requests_before_late)
+    true, false = ("TRUE", "FALSE") if is_postgresql() else ("1", "0")
+    return {
+        "outcome": outcome,
+        "processing_working_days": (
+            "CASE WHEN end_day IS NULL THEN NULL WHEN end_day <= received_day THEN 0 ELSE "
+            f"(SELECT through FROM {TALLY} WHERE day = end_day) - "
+            f"(SELECT through FROM {TALLY} WHERE day = received_day) END"
+        ),
+        "apology_in_time": (
+            "CASE WHEN apology_date IS NULL OR due_day IS NULL THEN NULL "
+            f"WHEN apology_date >= due_day THEN {false} "
+            f"WHEN (SELECT before FROM {TALLY} WHERE day = due_day) - "
+            f"(SELECT before FROM {TALLY} WHERE day = apology_date) >= {int(rules.apology_working_days_before_due)} "
+            f"THEN {true} ELSE {false} END"
+        ),
+        "late_apology_after_end": (
+            f"CASE WHEN ({outcome}) = 'late' AND apology_date IS NOT NULL AND apology_date > end_day "
+            f"THEN {true} ELSE {false} END"
+        ),
+    }
+
+
+def recompute_facts(rules: DossierRules, changed_days: Iterable[date] | None = None) -> int:
+    """Rewrite the facts that depend on the calendar or the rules; only rows whose facts change are written.
+
+    With `changed_days`, only dossiers whose working-day arithmetic spans one of those days are looked
+    at (received before and ended on or after it, or apologised before and due after it).
+    """
+    expressions = fact_expressions(rules)
+    distinct = " IS DISTINCT FROM " if is_postgresql() else " IS NOT "
+    changed = " OR ".join(f"{column}{distinct}({expression})" for column, expression in expressions.items())
+    where = f"({changed})"
+    params: list[Any] = []
+    if changed_days is not None:
+        days = sorted(set(changed_days))
+        if not days:
+            return 0
+        spans = []
+        for day in days:
+            spans.append("(received_day < %s AND end_day >= %s) OR (apology_date <= %s AND due_day > %s)")
+            params.extend([db_date(day)] * 4)
+        where += f" AND ({' OR '.join(spans)})"
+    assignments = ", ".join(f"{column} = {expression}" for column, expression in expressions.items())
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {DOSSIER} SET {assignments} WHERE {where}", params)
+        return cursor.rowcount
+
+
+def copy_rows_postgresql(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """COPY rows into a table on PostgreSQL (inside the caller's transaction)."""
+    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def explain(sql: str, params: Sequence[Any] = ()) -> str:
+    """The query plan, for benchmarks and tests that pin index use."""
+    prefix = "EXPLAIN " if is_postgresql() else "EXPLAIN QUERY PLAN "
+    with connection.cursor() as cursor:
+        cursor.execute(prefix + sql, params)
+        buffer = io.StringIO()
+        for row in cursor.fetchall():
+            buffer.write(" ".join(str(value) for value in row) + "\n")
+        return buffer.getvalue()

@@ -1,0 +1,80 @@
+"""Recomputing stored facts and aggregates after the calendar or the rules change.
+
+A calendar change touches only the dossiers whose working-day arithmetic spans a changed day
+(received before it and ended on or after it; apologised on or before it and due after it): their
+facts are rewritten in SQL from the working-day tally and the aggregates adjusted by the difference
+of their contributions. A rule change (or `full`) rewrites every fact and rebuilds every aggregate.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from cchc.dossiers import aggregates, calendar_store
+from cchc.dossiers.counters import CONTRIBUTION_COLUMNS, Accumulator
+from cchc.dossiers.models import DossierSettings
+
+
+@dataclass
+class RecomputeResult:
+    facts_changed: int
+    seconds: float
+    full: bool
+
+
+def _refresh_tally() -> None:
+    calendar = calendar_store.current_calendar()
+    first, last = calendar_store.seeded_range()
+    calendar_store.sync_tally(calendar, first, last)
+
+
+def _affected_condition(days: list[date]) -> tuple[str, list[Any]]:
+    parts = []
+    params: list[Any] = []
+    for day in days:
+        parts.append("(received_day < %s AND end_day >= %s) OR (apology_date <= %s AND due_day > %s)")
+        params.extend([aggregates.db_date(day)] * 4)
+    return " OR ".join(parts), params
+
+
+def _contributions(condition: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(CONTRIBUTION_COLUMNS)} FROM {aggregates.DOSSIER} WHERE {condition}", params)
+        return cursor.fetchall()
+
+
+def _mark_done(settings_row: DossierSettings) -> None:
+    settings_row.facts_stale_since = None
+    settings_row.facts_computed_at = timezone.now()
+    settings_row.save(update_fields=["facts_stale_since", "facts_computed_at"])
+
+
+def recompute(changed_days: Iterable[date] | None = None) -> RecomputeResult:
+    """Incremental over `changed_days`, else full (facts and every aggregate)."""
+    started = time.perf_counter()
+    with transaction.atomic():
+        settings_row = DossierSettings.current()
+        _refresh_tally()
+        rules = settings_row.rules()
+        if changed_days is None:
+            changed = aggregates.recompute_facts(rules)
+            aggregates.rebuild()
+        else:
+            days = sorted(set(changed_days))
+            changed = 0
+            if days:
+                condition, params = _affected_condition(days)
+                accumulator = Accumulator()
+                accumulator.add(_contributions(condition, params), -1)
+                changed = aggregates.recompute_facts(rules, days)
+                accumulator.add(_contributions(condition, params), 1)
+                aggregates.apply_increments(*accumulator.vectors())
+        _mark_done(settings_row)
+    return RecomputeResult(changed, time.perf_counter() - started, changed_days is None)

@@ -1,0 +1,204 @@
+"""Importing registers: formats, re-import, bad files, partial imports, saved profiles, the command."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from python_calamine import CalamineWorkbook
+
+from cchc.dossiers import importing
+from cchc.dossiers.importing import import_file
+from cchc.dossiers.kpis import kpis
+from cchc.dossiers.models import (
+    Dossier,
+    ImportBatch,
+    Procedure,
+    ProcedureMonthCount,
+    SavedImportProfile,
+    UnitDayCount,
+    UnitMonthCount,
+)
+from cchc.dossiers.synthetic import write_csv, write_xlsx
+from cchc.dossiers.tests.factories import random_records, record
+
+pytestmark = pytest.mark.django_db
+
+HEADER = (
+    "Mã hồ sơ,Mã đơn vị,Mã TTHC,Tên TTHC,Lĩnh vực,Ngày tiếp nhận,Ngày hẹn trả,Ngày kết thúc xử lý,Ngày trả kết quả,"
+    "Kênh nộp,Mức độ trực tuyến,Số hóa thành phần,Số hóa kết quả,Có nghĩa vụ tài chính,Thanh toán trực tuyến,"
+    "Số lần yêu cầu bổ sung,Ngày xin lỗi,Trạng thái"
+)
+GOOD_ROW = (
+    "HS-1,X01,1.001,Đăng ký khai sinh,Hộ tịch,01/04/2024 08:00,05/04/2024 16:30,04/04/2024 10:00,,"
+    "2,toàn trình,có,có,không,không,0,,Đã trả"
+)
+
+
+def _csv(tmp_path: Path, lines: list[str], name: str = "so-ho-so.csv", encoding: str = "utf-8-sig") -> Path:
+    path = tmp_path / name
+    path.write_text("\n".join(lines) + "\n", encoding=encoding)
+    return path
+
+
+def _clear() -> None:
+    for model in (Dossier, UnitDayCount, UnitMonthCount, ProcedureMonthCount):
+        model.objects.all().delete()
+
+
+def _totals(as_of: date = date(2025, 1, 1)):
+    return kpis(None, date(2024, 1, 1), date(2024, 12, 31), as_of)[0].counts
+
+
+def test_a_csv_with_a_bom_and_commas_is_imported_with_its_procedure_and_field(world, tmp_path):
+    result = import_file(_csv(tmp_path, [HEADER, GOOD_ROW]))
+    assert (result.saved, result.created, result.updated) == (True, 1, 0)
+    dossier = Dossier.objects.select_related("procedure__field").get(code="HS-1")
+    assert (dossier.outcome, dossier.channel, dossier.online_level) == ("early", 2, "full")
+    assert (dossier.procedure.name, dossier.procedure.field.name) == ("Đăng ký khai sinh", "Hộ tịch")
+    assert dossier.received_at.astimezone(tz=None).hour in range(24)
+    assert _totals().online_full == 1
+
+
+def test_a_semicolon_csv_without_a_bom_is_imported(world, tmp_path):
+    path = _csv(tmp_path, [HEADER.replace(",", ";"), GOOD_ROW.replace(",", ";")], encoding="utf-8")
+    assert import_file(path).created == 1
+
+
+def test_timestamps_keep_their_vietnam_local_time(world, tmp_path):
+    import_file(_csv(tmp_path, [HEADER, GOOD_ROW]))
+    received = Dossier.objects.get(code="HS-1").received_at
+    assert received.isoformat() == "2024-04-01T01:00:00+00:00"
+
+
+def test_an_xlsx_register_is_imported_like_the_same_csv(world, tmp_path):
+    records = random_records(3, 60, ["X01", "X02"])
+    write_xlsx(tmp_path / "so.xlsx", records)
+    result = import_file(tmp_path / "so.xlsx")
+    assert (result.saved, result.created) == (True, 60)
+    from_xlsx = _totals()
+    _clear()
+    write_csv(tmp_path / "so.csv", records)
+    assert import_file(tmp_path / "so.csv").updated == 0
+    assert _totals() == from_xlsx
+
+
+def test_re_importing_a_file_updates_dossiers_without_duplicates_and_keeps_the_figures(world, tmp_path):
+    records = random_records(4, 80, ["X01", "X02"])
+    write_csv(tmp_path / "so.csv", records)
+    import_file(tmp_path / "so.csv")
+    first = _totals()
+    again = import_file(tmp_path / "so.csv")
+    assert (again.created, again.updated) == (0, 80)
+    assert Dossier.objects.count() == 80
+    assert _totals() == first
+
+
+def test_re_importing_a_finished_dossier_moves_it_from_overdue_to_late(world, tmp_path):
+    write_csv(tmp_path / "open.csv", [record("A", datetime(2024, 4, 1, 8), datetime(2024, 4, 5, 16))])
+    import_file(tmp_path / "open.csv")
+    assert (_totals().overdue, _totals().late) == (1, 0)
+    write_csv(
+        tmp_path / "done.csv", [record("A", datetime(2024, 4, 1, 8), datetime(2024, 4, 5, 16), datetime(2024, 4, 9, 9))]
+    )
+    result = import_file(tmp_path / "done.csv")
+    assert (result.created, result.updated) == (0, 1)
+    assert (_totals().overdue, _totals().late, _totals().settled) == (0, 1, 1)
+
+
+def test_a_file_with_a_bad_row_is_rejected_whole_with_a_report_naming_row_and_column(world, tmp_path):
+    lines = [
+        HEADER,
+        GOOD_ROW,
+        GOOD_ROW.replace("HS-1", "HS-2").replace("X01", "X99"),
+        GOOD_ROW.replace("HS-1", "HS-3").replace("05/04/2024 16:30", "31/02/2024"),
+        GOOD_ROW.replace("HS-1", "HS-4").replace("05/04/2024 16:30", "20/03/2024"),
+    ]
+    result = import_file(_csv(tmp_path, lines))
+    assert not result.saved
+    assert Dossier.objects.count() == 0 and Procedure.objects.count() == 0 and UnitDayCount.objects.count() == 0
+    found = {(error.row, error.column_header) for error in result.errors}
+    assert found == {(3, "Mã đơn vị"), (4, "Ngày hẹn trả"), (5, "Ngày hẹn trả")}
+    messages = " ".join(error.message_vi for error in result.errors)
+    assert "X99" in messages and "trước ngày tiếp nhận" in messages
+    sheet = CalamineWorkbook.from_filelike(io.BytesIO(result.report_xlsx())).get_sheet_by_index(0).to_python()
+    assert sheet[0] == ["Dòng", "Cột", "Giá trị", "Lỗi"]
+    assert {(int(row[0]), row[1]) for row in sheet[1:]} == found
+    assert ImportBatch.objects.get().status == ImportBatch.Status.REJECTED
+
+
+def test_the_partial_option_imports_the_valid_rows_and_reports_the_rest(world, tmp_path):
+    lines = [HEADER, GOOD_ROW, GOOD_ROW.replace("HS-1", "HS-2").replace(",2,toàn trình", ",7,toàn trình")]
+    result = import_file(_csv(tmp_path, lines), partial=True)
+    assert (result.saved, result.created, result.error_count) == (True, 1, 1)
+    assert result.errors[0].row == 3 and result.errors[0].column_header == "Kênh nộp"
+    assert list(Dossier.objects.values_list("code", flat=True)) == ["HS-1"]
+    assert ImportBatch.objects.get().status == ImportBatch.Status.PARTIAL
+
+
+def test_a_file_without_the_required_headers_names_them(world, tmp_path):
+    result = import_file(_csv(tmp_path, ["Mã hồ sơ,Mã đơn vị", "HS-1,X01"]))
+    assert not result.saved
+    assert "Mã TTHC" in result.file_errors[0] and "Ngày tiếp nhận" in result.file_errors[0]
+
+
+def test_a_crash_while_writing_leaves_nothing_of_the_file(world, tmp_path, monkeypatch):
+    records = random_records(5, 30, ["X01"])
+    write_csv(tmp_path / "so.csv", records)
+
+    def broken(self):
+        raise RuntimeError("mất điện")
+
+    monkeypatch.setattr("cchc.dossiers.store.DossierWriter.finish", broken)
+    with pytest.raises(RuntimeError):
+        import_file(tmp_path / "so.csv")
+    assert Dossier.objects.count() == 0 and UnitDayCount.objects.count() == 0
+
+
+def test_a_large_file_is_read_in_a_second_process_with_the_same_result(world, tmp_path, monkeypatch):
+    records = random_records(6, 50, ["X01", "X02"])
+    write_csv(tmp_path / "so.csv", records)
+    monkeypatch.setattr(importing, "READER_PROCESS_ROWS", 1)
+    result = import_file(tmp_path / "so.csv")
+    assert (result.saved, result.created) == (True, 50)
+    in_process = _totals()
+    _clear()
+    monkeypatch.setattr(importing, "READER_PROCESS_ROWS", 10**9)
+    import_file(tmp_path / "so.csv")
+    assert _totals() == in_process
+
+
+def test_a_saved_profile_maps_another_exports_headers(world, tmp_path):
+    SavedImportProfile.objects.create(
+        name="mot-cua-cu",
+        headers={
+            "code": "So ho so",
+            "unit_code": "Don vi",
+            "procedure_code": "Ma thu tuc",
+            "received": "Ngay nhan",
+            "due": "Ngay hen | Han tra",
+            "finished": "Ngay xong",
+        },
+    )
+    path = _csv(
+        tmp_path, ["So ho so,Don vi,Ma thu tuc,Ngay nhan,Han tra,Ngay xong", "A-1,X02,9.9,2024-04-01,2024-04-05,"]
+    )
+    result = import_file(path, profile=importing.profile_by_name("mot-cua-cu"))
+    assert result.created == 1
+    assert Dossier.objects.get(code="A-1").due_day == date(2024, 4, 5)
+
+
+def test_the_import_command_imports_several_files_and_writes_an_error_report_for_a_bad_one(world, tmp_path, capsys):
+    good = _csv(tmp_path, [HEADER, GOOD_ROW], name="tot.csv")
+    bad = _csv(tmp_path, [HEADER, GOOD_ROW.replace("HS-1", "HS-9").replace("X01", "X77")], name="loi.csv")
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("dossiers", "import", str(good), str(bad))
+    assert exit_info.value.code == 1
+    output = capsys.readouterr()
+    assert "1 hồ sơ mới" in output.out
+    assert "Dòng 2, cột «Mã đơn vị»" in output.err
+    assert (tmp_path / "loi.loi.xlsx").exists()
+    assert list(Dossier.objects.values_list("code", flat=True)) == ["HS-1"]
