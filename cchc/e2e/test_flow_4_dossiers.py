@@ -22,7 +22,7 @@ def test_an_uploaded_register_feeds_the_dashboard_and_its_drill_down(session_fac
     officer = session_factory("canbo")
     page = officer.page
     officer.goto("/ho-so/nhap/")
-    page.set_input_files("input[name=files]", str(register))
+    page.set_input_files("input[type=file]", str(register))
     page.click("button:has-text('Nhập')")
     page.wait_for_url(re.compile(r"/cong-viec/\d+/"))
     # The progress bar polls until the job ends.
