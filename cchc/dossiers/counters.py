@@ -19,9 +19,9 @@ them in SQL for full rebuilds. Both are tested against `kpi_math.count_period`.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
-from typing import Final, NamedTuple
+from typing import Any, Final, NamedTuple
 
 from cchc.dossiers.kpi_math import KpiCounts
 
@@ -39,6 +39,8 @@ COUNTER_NAMES: Final = (
     "results_digitised",
     "late_apologised",
     "late_apologised_in_time",
+    "late_apologised_after_end",
+    "late_apologised_after_end_in_time",
     "processing_days_total",
     "open_delta",
     "overdue_delta",
@@ -60,6 +62,8 @@ WIDTH: Final = len(COUNTER_NAMES)
     RESULTS_DIGITISED,
     LATE_APOLOGISED,
     LATE_APOLOGISED_IN_TIME,
+    LATE_APOLOGISED_AFTER_END,
+    LATE_APOLOGISED_AFTER_END_IN_TIME,
     PROCESSING_DAYS_TOTAL,
     OPEN_DELTA,
     OVERDUE_DELTA,
@@ -98,6 +102,7 @@ CONTRIBUTION_COLUMNS: Final = ContributionRow._fields
 # Bits of the end event's flags.
 _EARLY, _ON_TIME, _LATE, _RESULT, _LATE_APOLOGY, _LATE_APOLOGY_IN_TIME = 1, 2, 4, 8, 16, 32
 _OVERDUE_RAISED, _OVERDUE_APOLOGY_RAISED, _OVERDUE_APOLOGY_IN_TIME_RAISED = 64, 128, 256
+_LATE_APOLOGY_AFTER_END, _LATE_APOLOGY_AFTER_END_IN_TIME = 512, 1024
 _OUTCOME_BITS: Final = {"early": _EARLY, "on_time": _ON_TIME, "late": _LATE}
 
 Vector = list[int]
@@ -161,10 +166,11 @@ class Accumulator:
                 flags = outcome_bits.get(outcome, 0)  # type: ignore[call-overload]
                 if result_digitised:
                     flags |= _RESULT
-                if flags & _LATE and apology_date is not None and apology_date <= end_day:  # type: ignore[operator]
-                    flags |= _LATE_APOLOGY
-                    if apology_in_time:
-                        flags |= _LATE_APOLOGY_IN_TIME
+                if flags & _LATE and apology_date is not None:
+                    if apology_date <= end_day:  # type: ignore[operator]
+                        flags |= _LATE_APOLOGY | (_LATE_APOLOGY_IN_TIME if apology_in_time else 0)
+                    else:
+                        flags |= _LATE_APOLOGY_AFTER_END | (_LATE_APOLOGY_AFTER_END_IN_TIME if apology_in_time else 0)
                 if overdue_from is not None:
                     flags |= _OVERDUE_RAISED
                 if overdue_apology_from is not None:
@@ -177,32 +183,40 @@ class Accumulator:
             if overdue_apology_from is not None:
                 overdue_apology[(unit_id, procedure_id, overdue_apology_from, bool(apology_in_time))] += sign  # type: ignore[index]
 
-    def vectors(
-        self,
-    ) -> tuple[dict[tuple[int, date], Vector], dict[tuple[int, int], Vector], dict[tuple[int, int, int], Vector]]:
-        """Per-(unit, day), per-(unit, month) and per-(unit, month, procedure) counter vectors (non-zero keys)."""
+    def vectors(self, fields: Mapping[Any, Any]) -> tuple[dict, dict, dict, dict, dict]:  # type: ignore[type-arg]
+        """The five tables' vectors (see Totals.non_zero); `fields` maps each procedure to its field."""
         totals = Totals()
+        totals.fields.update(fields)
         self.add_to(totals)
         return totals.non_zero()
 
     def add_to(self, totals: Totals) -> None:
-        """Add the contributions into running totals (cheaper than merging vectors)."""
+        """Add the contributions into running totals (cheaper than merging vectors).
+
+        `totals.fields` must map every procedure key met here to its field key.
+        """
         by_day = totals.by_day
         by_procedure_month = totals.by_procedure_month
+        by_field_day = totals.by_field_day
         months = totals.months
+        fields = totals.fields
 
-        def vectors_for(unit_id: int, procedure_id: int, day: date | str) -> tuple[Vector, Vector]:
+        def vectors_for(unit_id: int, procedure: Any, day: Any) -> tuple[Vector, Vector, Vector]:
             day_vector = by_day.get((unit_id, day))
             if day_vector is None:
                 day_vector = by_day[(unit_id, day)] = empty()
             month = months.get(day)
             if month is None:
                 month = months[day] = month_of(day)
-            key = (unit_id, month, procedure_id)
+            key = (unit_id, month, procedure)
             month_vector = by_procedure_month.get(key)
             if month_vector is None:
                 month_vector = by_procedure_month[key] = empty()
-            return day_vector, month_vector
+            field_key = (unit_id, day, fields[procedure])
+            field_vector = by_field_day.get(field_key)
+            if field_vector is None:
+                field_vector = by_field_day[field_key] = empty()
+            return day_vector, month_vector, field_vector
 
         for (unit_id, procedure_id, day, mask), count in self._intake.items():
             if not count:
@@ -239,6 +253,10 @@ class Accumulator:
                     vector[LATE_APOLOGISED] += count
                 if flags & _LATE_APOLOGY_IN_TIME:
                     vector[LATE_APOLOGISED_IN_TIME] += count
+                if flags & _LATE_APOLOGY_AFTER_END:
+                    vector[LATE_APOLOGISED_AFTER_END] += count
+                if flags & _LATE_APOLOGY_AFTER_END_IN_TIME:
+                    vector[LATE_APOLOGISED_AFTER_END_IN_TIME] += count
                 if flags & _OVERDUE_RAISED:
                     vector[OVERDUE_DELTA] -= count
                 if flags & _OVERDUE_APOLOGY_RAISED:
@@ -257,40 +275,98 @@ class Accumulator:
                         vector[OVERDUE_APOLOGISED_IN_TIME_DELTA] += count
 
 
+def _add_vectors(target: dict[Any, Vector], source: Iterable[tuple[Any, Vector]]) -> None:
+    """Add (key, vector) pairs into `target`; keys may repeat."""
+    for key, vector in source:
+        total = target.get(key)
+        if total is None:
+            target[key] = list(vector)
+        else:
+            for index, value in enumerate(vector):
+                total[index] += value
+
+
 class Totals:
-    """Running sums of many accumulators' vectors: a writer folds each batch in while it waits for the next."""
+    """Running sums of many accumulators' vectors: a writer folds each batch in while it waits for the next.
+
+    Keys may name procedures by code or id and fields by name or id (a reader process knows only
+    codes and names); `resolved()` turns them all into ids. `fields` maps procedure → field for folding.
+    """
 
     def __init__(self) -> None:
-        self.by_day: dict[tuple[int, object], Vector] = {}
-        self.by_procedure_month: dict[tuple[int, int, int], Vector] = {}
-        self.months: dict[object, int] = {}  # day → YYYYMM, days repeat
+        self.by_day: dict[tuple[int, Any], Vector] = {}
+        self.by_procedure_month: dict[tuple[int, int, Any], Vector] = {}
+        self.by_field_day: dict[tuple[int, Any, Any], Vector] = {}
+        self.months: dict[Any, int] = {}  # day → YYYYMM, days repeat
+        self.fields: dict[Any, Any] = {}
 
     def fold(self, accumulator: Accumulator) -> None:
         accumulator.add_to(self)
 
-    def non_zero(self) -> tuple[dict, dict, dict]:  # type: ignore[type-arg]
-        """(by unit and day, by unit and month, by unit, month and procedure), zero vectors left out."""
+    def clear(self) -> None:
+        for table in (self.by_day, self.by_procedure_month, self.by_field_day, self.months):
+            table.clear()
+
+    def merge(self, other: Totals) -> None:
+        for target, source in (
+            (self.by_day, other.by_day),
+            (self.by_procedure_month, other.by_procedure_month),
+            (self.by_field_day, other.by_field_day),
+        ):
+            _add_vectors(target, source.items())  # type: ignore[arg-type]
+        self.months.update(other.months)
+
+    def resolved(self, procedure_ids: Mapping[str, int], field_ids: Mapping[str, int]) -> Totals:
+        """The same sums keyed by date, procedure id and field id (rows may carry ISO days, codes, names)."""
+        result = Totals()
+        days: dict[Any, date] = {}
+
+        def as_day(day: Any) -> date:
+            value = days.get(day)
+            if value is None:
+                value = days[day] = day if isinstance(day, date) else date.fromisoformat(str(day))
+            return value
+
+        _add_vectors(result.by_day, (((unit, as_day(day)), vector) for (unit, day), vector in self.by_day.items()))
+        _add_vectors(
+            result.by_procedure_month,
+            (
+                ((unit, month, procedure_ids[procedure] if isinstance(procedure, str) else procedure), vector)
+                for (unit, month, procedure), vector in self.by_procedure_month.items()
+            ),
+        )
+        _add_vectors(
+            result.by_field_day,
+            (
+                ((unit, as_day(day), field_ids[field] if isinstance(field, str) else field), vector)
+                for (unit, day, field), vector in self.by_field_day.items()
+            ),
+        )
+        result.months = {as_day(day): month for day, month in self.months.items()}
+        return result
+
+    def non_zero(self) -> tuple[dict, dict, dict, dict, dict]:  # type: ignore[type-arg]
+        """By (unit, day), (unit, month), (unit, month, procedure), (unit, day, field), (unit, month, field)."""
         by_month: dict[tuple[int, int], Vector] = {}
-        for (unit_id, day), vector in self.by_day.items():
-            key = (unit_id, self.months[day])
-            total = by_month.get(key)
-            if total is None:
-                by_month[key] = list(vector)
-            else:
-                for index, value in enumerate(vector):
-                    total[index] += value
+        _add_vectors(by_month, (((unit, self.months[day]), vector) for (unit, day), vector in self.by_day.items()))
+        by_field_month: dict[tuple[int, int, Any], Vector] = {}
+        _add_vectors(
+            by_field_month,
+            (((unit, self.months[day], field), vector) for (unit, day, field), vector in self.by_field_day.items()),
+        )
         return tuple(  # type: ignore[return-value]
             {key: vector for key, vector in table.items() if any(vector)}
-            for table in (self.by_day, by_month, self.by_procedure_month)
+            for table in (self.by_day, by_month, self.by_procedure_month, self.by_field_day, by_field_month)
         )
 
 
 def kpi_counts(
-    flows: Sequence[int], deltas: Sequence[int], extra_apologised: int = 0, extra_in_time: int = 0
+    flows: Sequence[int], deltas: Sequence[int], apology_pending: int = 0, apology_pending_in_time: int = 0
 ) -> KpiCounts:
     """KpiCounts from a window's flow sums and the delta sums up to its cut (both full-width vectors).
 
-    `extra_*` are the late dossiers apologised after their end that the window counts (see facts.py).
+    Late dossiers apologised after their end count when the apology is dated by the cut: the flows
+    hold all of them by end day, `apology_pending*` those whose apology comes after the cut.
     """
     open_count = deltas[OPEN_DELTA]
     overdue = deltas[OVERDUE_DELTA]
@@ -302,8 +378,14 @@ def kpi_counts(
         late=flows[LATE],
         overdue=overdue,
         in_progress=open_count - overdue,
-        apologised=flows[LATE_APOLOGISED] + deltas[OVERDUE_APOLOGISED_DELTA] + extra_apologised,
-        apologised_in_time=flows[LATE_APOLOGISED_IN_TIME] + deltas[OVERDUE_APOLOGISED_IN_TIME_DELTA] + extra_in_time,
+        apologised=flows[LATE_APOLOGISED]
+        + flows[LATE_APOLOGISED_AFTER_END]
+        - apology_pending
+        + deltas[OVERDUE_APOLOGISED_DELTA],
+        apologised_in_time=flows[LATE_APOLOGISED_IN_TIME]
+        + flows[LATE_APOLOGISED_AFTER_END_IN_TIME]
+        - apology_pending_in_time
+        + deltas[OVERDUE_APOLOGISED_IN_TIME_DELTA],
         online=flows[ONLINE],
         online_full=flows[ONLINE_FULL],
         components_digitised=flows[COMPONENTS_DIGITISED],

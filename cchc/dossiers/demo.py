@@ -19,6 +19,7 @@ from cchc.core.formatting import number
 from cchc.dossiers import aggregates, calendar_store
 from cchc.dossiers.models import DossierSettings, Field, Procedure
 from cchc.dossiers.parsing import DossierRecord
+from cchc.dossiers.rows import without_cycle_collection
 from cchc.dossiers.store import DossierWriter
 from cchc.dossiers.synthetic import PROCEDURES, generate_dossiers
 from cchc.measures.models import Measure, Target
@@ -119,6 +120,11 @@ def _targets(context: DemoContext) -> int:
 
 
 def load(context: DemoContext) -> None:
+    with without_cycle_collection():
+        _load(context)
+
+
+def _load(context: DemoContext) -> None:
     codes = [commune.code for commune in context.communes]
     records = _records(context, codes)
     _procedures()

@@ -34,6 +34,7 @@ class StoredFacts(NamedTuple):
     overdue_from: date | None
     overdue_apology_from: date | None
     late_apology_after_end: bool
+    apology_gap_days: int | None  # apology after the end: days between them
 
 
 def month_key(day: date) -> int:
@@ -89,6 +90,7 @@ def facts_for_records(
                 overdue_from,
                 overdue_apology_from,
                 outcome == LATE and apology is not None and end_day is not None and apology > end_day,
+                (apology - end_day).days if apology is not None and end_day is not None and apology > end_day else None,
             )
         )
     return result

@@ -28,7 +28,7 @@ from cchc.dossiers.parsing import (
     ImportProfile,
     RowError,
 )
-from cchc.dossiers.rows import ReaderFailed, prepare_file, prepare_file_in_process
+from cchc.dossiers.rows import ReaderFailed, prepare_file, prepare_file_in_process, without_cycle_collection
 from cchc.dossiers.store import DossierWriter
 from cchc.organisation.models import Unit
 from cchc.organisation.tabular import write_xlsx
@@ -151,7 +151,7 @@ def import_file(
     unit_ids = dict(Unit.objects.values_list("code", "pk"))
     expected = count_lines(file_path)
     try:
-        with transaction.atomic():
+        with without_cycle_collection(), transaction.atomic():
             calendar = calendar_store.current_calendar()
             writer = DossierWriter(
                 calendar,

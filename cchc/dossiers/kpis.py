@@ -8,10 +8,10 @@ defines them. Every window [start, cut] is a range of days, and every figure a s
 - snapshot figures at a window's cut are the delta sums over every day up to the cut: the range
   before the first window (the «base») plus the windows so far (month windows are contiguous).
 
-A range is read as whole months from a month table plus at most two partial months from the day
-table, so a year for a province is a few thousand rows whatever the number of dossiers. With a
-field or procedure dimension the partial months are counted from the dossiers themselves (their
-events in those days); whole months still come from the month × procedure table.
+A range is read as whole months from a month table plus at most two partial months from a day
+table (per unit, or per unit and field), so a year for a province is a few thousand rows whatever
+the number of dossiers. With a procedure dimension the partial months are counted from the dossiers
+themselves (their events in those days); whole months still come from the month × procedure table.
 """
 
 from __future__ import annotations
@@ -108,6 +108,7 @@ def subtree_unit_ids(units: Unit | Sequence[Unit] | None) -> list[int] | None:
     condition = Q()
     for root in roots:
         condition |= Q(path__startswith=root.path)
+    # Even the whole tree is listed: the (unit, day) indexes then seek each unit's days of the range.
     return list(Unit.objects.filter(condition).values_list("pk", flat=True))
 
 
@@ -168,6 +169,7 @@ def _in_list(column: str, values: Sequence[int] | None, params: list[Any]) -> st
     return f" AND {column} IN ({', '.join(['%s'] * len(values))})"
 
 
+GAP_DAYS = 31  # see apologies_after_cut; the partial index dossier_late_apology_gap_idx uses the same bound
 _SUMS = ", ".join(f"SUM({name})" for name in aggregates.COUNTER_NAMES)
 _NEGATIVE_SUMS = ", ".join(f"-SUM({name})" for name in aggregates.COUNTER_NAMES)
 
@@ -178,20 +180,35 @@ def _past_days(first: date, last: date, today: date) -> int:
 
 
 class _Source:
-    """Range sums grouped by dimensions, from the aggregate tables (and dossiers for partial months)."""
+    """Range sums grouped by dimensions, from the aggregate tables (and dossiers for partial months).
+
+    Without a procedure dimension every range is read from aggregates: unit tables, or field tables
+    when fields are asked. By procedure, whole months come from the month × procedure table and
+    parts of months from the dossiers' own events (see `_day_parts`).
+    """
 
     def __init__(self, unit_ids: Sequence[int] | None, dimensions: Sequence[str], today: date | None = None) -> None:
         self.unit_ids = unit_ids
         self.dimensions = list(dimensions)
-        self.by_procedure = bool({"field", "procedure"} & set(dimensions))
+        self.by_procedure = "procedure" in dimensions
+        self.by_field = "field" in dimensions and not self.by_procedure
         self.today = today or timezone.localdate()
+        if self.by_procedure:
+            self.month_table, self.day_table = aggregates.PROCEDURE_MONTH, ""
+        elif self.by_field:
+            self.month_table, self.day_table = aggregates.FIELD_MONTH, aggregates.FIELD_DAY
+        else:
+            self.month_table, self.day_table = aggregates.UNIT_MONTH, aggregates.UNIT_DAY
 
     def _columns(self, alias: str) -> list[str]:
-        mapping = {"unit": f"{alias}.unit_id", "procedure": f"{alias}.procedure_id", "field": "p.field_id"}
+        field_column = f"{alias}.field_id" if self.by_field and alias == "t" else "p.field_id"
+        mapping = {"unit": f"{alias}.unit_id", "procedure": f"{alias}.procedure_id", "field": field_column}
         return [mapping[dimension] for dimension in self.dimensions]
 
     def _join(self, alias: str) -> str:
-        return f" JOIN {PROCEDURE_TABLE} p ON p.id = {alias}.procedure_id" if "field" in self.dimensions else ""
+        if "field" not in self.dimensions or (self.by_field and alias == "t"):
+            return ""
+        return f" JOIN {PROCEDURE_TABLE} p ON p.id = {alias}.procedure_id"
 
     def _grouped(self, label: int, table_sql: str, alias: str, where: str, sign: int = 1) -> str:
         columns = self._columns(alias)
@@ -201,7 +218,6 @@ class _Source:
         return f"SELECT {select} FROM {table_sql}{self._join(alias)} WHERE {where}{group}"
 
     def _month_part(self, label: int, months: tuple[int | None, int], params: list[Any]) -> str:
-        table = aggregates.PROCEDURE_MONTH if self.by_procedure else aggregates.UNIT_MONTH
         first, last = months
         where = "t.month <= %s"
         part_params: list[Any] = [last]
@@ -210,7 +226,7 @@ class _Source:
             part_params = [first, last]
         where += _in_list("t.unit_id", self.unit_ids, part_params)
         params.extend(part_params)
-        return self._grouped(label, f"{table} t", "t", where)
+        return self._grouped(label, f"{self.month_table} t", "t", where)
 
     def _event_part(self, label: int, days: tuple[date, date], params: list[Any], sign: int = 1) -> str:
         events, event_params = aggregates.events_sql(self.unit_ids, days)
@@ -222,7 +238,7 @@ class _Source:
             part_params: list[Any] = [aggregates.db_date(days[0]), aggregates.db_date(days[1])]
             where = "t.day BETWEEN %s AND %s" + _in_list("t.unit_id", self.unit_ids, part_params)
             params.extend(part_params)
-            return [self._grouped(label, f"{aggregates.UNIT_DAY} t", "t", where)]
+            return [self._grouped(label, f"{self.day_table} t", "t", where)]
         # Part of a month by procedure: count the dossiers' events of those days, or take the whole
         # month and subtract the events of the other days, whichever reads fewer past days (days to
         # come hold only the few open dossiers' future due dates).
@@ -265,31 +281,50 @@ class _Source:
                     vector[index] += int(value)
         return result
 
-    def late_apologies_after_end(self, first: date, last: date) -> list[tuple[tuple[Any, ...], date, date, bool]]:
-        """(dimension key, end day, apology date, in time) of late dossiers apologised after their end."""
-        params: list[Any] = [aggregates.db_date(first), aggregates.db_date(last)]
-        where = "d.late_apology_after_end AND d.end_day BETWEEN %s AND %s" + _in_list(
-            "d.unit_id", self.unit_ids, params
-        )
+    def apologies_after_cut(self, windows: Sequence[Window]) -> dict[tuple[int, tuple[Any, ...]], list[int]]:
+        """(window position, dimension key) → [count, in time] of late dossiers ended in the window whose
+        apology, issued after their end, is dated after the window's cut (the flows counted them all).
+
+        Such an apology mostly follows the end within days: the dossiers ended in the last 32 days
+        of a window are read through a small partial index, and the rest can only be the few whose
+        apology came more than 31 days after the end, which another partial index holds.
+        """
+        parts: list[str] = []
+        params: list[Any] = []
         columns = self._columns("d")
-        select = (
-            ", ".join([*columns, "d.end_day", "d.apology_date", "d.apology_in_time"])
-            if columns
-            else ("d.end_day, d.apology_date, d.apology_in_time")
-        )
-        sql = f"SELECT {select} FROM {aggregates.DOSSIER} d{self._join('d')} WHERE {where}"
+        select = ", ".join(columns)
+        group = f" GROUP BY {select}" if columns else ""
+        for position, window in enumerate(windows):
+            recent = max(window.start, window.cut - timedelta(days=GAP_DAYS))
+            pieces = [("", recent, window.cut)]
+            if recent > window.start:
+                pieces.append((f" AND d.apology_gap_days > {GAP_DAYS}", window.start, recent - timedelta(days=1)))
+            for extra, first, last in pieces:
+                # «+unit_id» keeps SQLite off the (unit, end day) index: the partial index is the one to read.
+                where = f"d.late_apology_after_end{extra} AND d.end_day BETWEEN %s AND %s AND d.apology_date > %s"
+                part_params: list[Any] = [
+                    aggregates.db_date(first),
+                    aggregates.db_date(last),
+                    aggregates.db_date(window.cut),
+                ]
+                where += _in_list("+d.unit_id", self.unit_ids, part_params)
+                params.extend(part_params)
+                parts.append(
+                    f"SELECT {position}{', ' + select if select else ''}, COUNT(*), "
+                    f"SUM(CASE WHEN d.apology_in_time THEN 1 ELSE 0 END) "
+                    f"FROM {aggregates.DOSSIER} d{self._join('d')} WHERE {where}{group}"
+                )
+        result: dict[tuple[int, tuple[Any, ...]], list[int]] = {}
         width = len(columns)
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return [
-                (
-                    tuple(row[:width]),
-                    aggregates.as_date(row[width]),
-                    aggregates.as_date(row[width + 1]),
-                    bool(row[width + 2]),
-                )
-                for row in cursor.fetchall()
-            ]
+            cursor.execute(" UNION ALL ".join(parts), params)
+            for row in cursor.fetchall():
+                position, key, count, in_time = row[0], tuple(row[1 : 1 + width]), row[1 + width], row[2 + width]
+                if count:
+                    counts = result.setdefault((position, key), [0, 0])
+                    counts[0] += int(count)
+                    counts[1] += int(in_time or 0)
+        return result
 
 
 def _add(target: Vector, source: Vector, indexes: Iterable[int] = range(WIDTH)) -> None:
@@ -307,12 +342,7 @@ def counts_by_window(
     base_end = windows[0].start - timedelta(days=1)
     ranges: list[DayRange] = [(None, base_end)] + [(window.start, window.cut) for window in windows]
     sums = source.range_sums(ranges)
-    extras: dict[tuple[int, tuple[Any, ...]], list[int]] = defaultdict(lambda: [0, 0])
-    for key, end_day, apology_date, in_time in source.late_apologies_after_end(windows[0].start, windows[-1].cut):
-        for position, window in enumerate(windows):
-            if window.start <= end_day <= window.cut and apology_date <= window.cut:
-                extras[(position, key)][0] += 1
-                extras[(position, key)][1] += int(in_time)
+    pending = source.apologies_after_cut(windows)
     keys: set[tuple[Any, ...]] = set()
     for by_key in sums.values():
         keys.update(by_key)
@@ -323,11 +353,8 @@ def counts_by_window(
         for position, window in enumerate(windows):
             flows = sums.get(position + 1, {}).get(key, empty())
             _add(deltas, flows, DELTA_INDEXES)
-            late_apologised, late_in_time = extras.get((position, key), (0, 0))
-            result[(window.key, key)] = kpi_counts(flows, deltas, late_apologised, late_in_time)
-    for (position, key), (late_apologised, late_in_time) in extras.items():
-        if (windows[position].key, key) not in result:
-            result[(windows[position].key, key)] = kpi_counts(empty(), empty(), late_apologised, late_in_time)
+            waiting, waiting_in_time = pending.get((position, key), (0, 0))
+            result[(window.key, key)] = kpi_counts(flows, deltas, waiting, waiting_in_time)
     return result
 
 

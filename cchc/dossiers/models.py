@@ -23,7 +23,10 @@ from cchc.dossiers.kpi_math import DEFAULT_766_FORMULAS
 
 
 class Field(models.Model):
-    """A field of procedures (lĩnh vực): Hộ tịch, Chứng thực, Đất đai…"""
+    """A field of procedures (lĩnh vực): Hộ tịch, Chứng thực, Đất đai…
+
+    Every procedure has one; a register without the column files its procedures under UNKNOWN_FIELD.
+    """
 
     name = models.CharField("lĩnh vực", max_length=255, unique=True)
 
@@ -123,6 +126,7 @@ class Dossier(models.Model):
     overdue_from = models.DateField("quá hạn từ ngày", null=True, blank=True)
     overdue_apology_from = models.DateField("quá hạn đã xin lỗi từ ngày", null=True, blank=True)
     late_apology_after_end = models.BooleanField("trễ hạn, xin lỗi sau khi kết thúc", default=False)
+    apology_gap_days = models.PositiveIntegerField("số ngày từ kết thúc đến xin lỗi", null=True, blank=True)
 
     imported_at = models.DateTimeField("cập nhật lúc")
 
@@ -146,6 +150,11 @@ class Dossier(models.Model):
                 condition=Q(overdue_apology_from__isnull=False),
             ),
             models.Index(fields=["end_day"], name="dossier_late_apology_idx", condition=Q(late_apology_after_end=True)),
+            models.Index(
+                fields=["end_day"],
+                name="dossier_late_apology_gap_idx",
+                condition=Q(late_apology_after_end=True, apology_gap_days__gt=31),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -370,6 +379,8 @@ class Counters(models.Model):
     results_digitised = models.IntegerField(default=0)
     late_apologised = models.IntegerField(default=0)
     late_apologised_in_time = models.IntegerField(default=0)
+    late_apologised_after_end = models.IntegerField(default=0)
+    late_apologised_after_end_in_time = models.IntegerField(default=0)
     processing_days_total = models.BigIntegerField(default=0)
     open_delta = models.IntegerField(default=0)
     overdue_delta = models.IntegerField(default=0)
@@ -402,6 +413,34 @@ class UnitMonthCount(Counters):
 
     def __str__(self) -> str:
         return f"{self.unit_id} · {self.month}"
+
+
+class FieldDayCount(Counters):
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.CASCADE, related_name="+", db_index=False)
+    day = models.DateField()
+    field = models.ForeignKey(Field, on_delete=models.CASCADE, related_name="+", db_index=False)
+
+    class Meta:
+        verbose_name = "tổng hợp hồ sơ theo ngày và lĩnh vực"
+        constraints = [models.UniqueConstraint(fields=["unit", "day", "field"], name="dossier_unit_day_field_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} · {self.day:%d/%m/%Y} · {self.field_id}"
+
+
+class FieldMonthCount(Counters):
+    unit = models.ForeignKey("organisation.Unit", on_delete=models.CASCADE, related_name="+", db_index=False)
+    month = models.PositiveIntegerField()  # YYYYMM
+    field = models.ForeignKey(Field, on_delete=models.CASCADE, related_name="+", db_index=False)
+
+    class Meta:
+        verbose_name = "tổng hợp hồ sơ theo tháng và lĩnh vực"
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "month", "field"], name="dossier_unit_month_field_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} · {self.month} · {self.field_id}"
 
 
 class ProcedureMonthCount(Counters):

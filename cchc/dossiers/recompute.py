@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from cchc.dossiers import aggregates, calendar_store
 from cchc.dossiers.counters import CONTRIBUTION_COLUMNS, Accumulator
-from cchc.dossiers.models import DossierSettings
+from cchc.dossiers.models import DossierSettings, Procedure
 
 
 @dataclass
@@ -75,6 +75,8 @@ def recompute(changed_days: Iterable[date] | None = None) -> RecomputeResult:
                 accumulator.add(_contributions(condition, params), -1)
                 changed = aggregates.recompute_facts(rules, days)
                 accumulator.add(_contributions(condition, params), 1)
-                aggregates.apply_increments(*accumulator.vectors())
+                unknown = aggregates.unknown_field_id()
+                fields = {pk: field_id or unknown for pk, field_id in Procedure.objects.values_list("pk", "field_id")}
+                aggregates.apply_increments(*accumulator.vectors(fields))
         _mark_done(settings_row)
     return RecomputeResult(changed, time.perf_counter() - started, changed_days is None)

@@ -1,17 +1,21 @@
 """Turning parsed records into table rows, without Django: this runs in a reader process too.
 
-A row holds what the database stores for a dossier, in `ROW_COLUMNS` order and in the form the
-database driver takes directly: for SQLite, UTC timestamps and ISO dates as text and flags as 0/1
-(sqlite3 binds exact ints and str directly but sends every bool through its adapter lookup, 6 s per
-million rows); for PostgreSQL, aware datetimes, dates and booleans. The procedure is carried by its
-code until the writer, which alone may create procedures, puts the id in its place.
+For SQLite a row holds what the table stores for a dossier, in `ROW_COLUMNS` order and in the form
+sqlite3 binds directly: UTC timestamps and ISO dates as text, flags as 0/1 (sqlite3 binds exact ints
+and str directly but sends every bool through its adapter lookup, 6 s per million rows). For
+PostgreSQL a batch is COPY text in `COPY_COLUMNS` order, timestamps with Vietnam's offset. Either way
+the procedure travels by its code, which the writer (who alone may create procedures) turns into an
+id in SQL. The maker also counts each record's contribution to the aggregates, so a reader process
+does that work as well.
 """
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import queue
 from collections.abc import Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 from operator import itemgetter
@@ -20,7 +24,8 @@ from typing import Any, Final
 
 from cchc.dossiers.calendar import WorkingCalendar
 from cchc.dossiers.classify import DossierRules
-from cchc.dossiers.facts import facts_for_records
+from cchc.dossiers.counters import Accumulator, Totals
+from cchc.dossiers.facts import StoredFacts, facts_for_records
 from cchc.dossiers.parsing import (
     CODE,
     PROCEDURE_CODE,
@@ -32,6 +37,8 @@ from cchc.dossiers.parsing import (
 )
 
 VIETNAM: Final = timezone(timedelta(hours=7))
+# The field of procedures whose register gives none (every procedure has a field).
+UNKNOWN_FIELD: Final = "(Chưa rõ lĩnh vực)"
 _SEVEN_HOURS: Final = timedelta(hours=7)
 CODE_LIMIT: Final = 100
 PROCEDURE_CODE_LIMIT: Final = 80
@@ -64,10 +71,13 @@ ROW_COLUMNS: Final = (
     "overdue_from",
     "overdue_apology_from",
     "late_apology_after_end",
+    "apology_gap_days",
     "imported_at",
 )
 PROCEDURE_POSITION: Final = 2
-# Positions, in a row, of counters.ContributionRow's fields.
+# PostgreSQL's staging table: the procedure by code, and the file's row number for messages.
+COPY_COLUMNS: Final = (*(name for name in ROW_COLUMNS if name != "procedure_id"), "procedure_code", "source_row")
+# Positions, in a SQLite row, of counters.ContributionRow's fields.
 CONTRIBUTION_POSITIONS: Final = tuple(
     ROW_COLUMNS.index(name)
     for name in (
@@ -92,13 +102,31 @@ CONTRIBUTION_POSITIONS: Final = tuple(
 contribution_of = itemgetter(*CONTRIBUTION_POSITIONS)
 
 
+@contextmanager
+def without_cycle_collection() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while millions of short-lived tuples come and go.
+
+    Rows, records and counters form no reference cycles, so reference counting frees them all; the
+    collector would only walk the ever larger heap again and again (a third of a large import).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def field_name(text: str) -> str:
+    return text[:255] or UNKNOWN_FIELD
+
+
 def length_errors(row_number: int, record: DossierRecord, profile: ImportProfile) -> list[RowError]:
     """What the parser accepts but a column cannot hold."""
     errors = []
-    for field_name, value, limit in (
-        (CODE, record.code, CODE_LIMIT),
-        (PROCEDURE_CODE, record.procedure_code, PROCEDURE_CODE_LIMIT),
-    ):
+    limits = ((CODE, record.code, CODE_LIMIT), (PROCEDURE_CODE, record.procedure_code, PROCEDURE_CODE_LIMIT))
+    for field_name, value, limit in limits:
         if len(value) > limit:
             errors.append(RowError(row_number, profile.label(field_name), value, f"dài quá {limit} ký tự"))
     return errors
@@ -106,20 +134,27 @@ def length_errors(row_number: int, record: DossierRecord, profile: ImportProfile
 
 @dataclass
 class Prepared:
-    """One batch ready for the writer."""
+    """One batch ready for the writer: rows for SQLite, or COPY text for PostgreSQL."""
 
     rows_read: int = 0
     rows: list[tuple[Any, ...]] = field(default_factory=list)
+    copy_text: str = ""
     row_numbers: list[int] = field(default_factory=list)
     procedures: dict[str, tuple[str, str]] = field(default_factory=dict)  # code → (name, field)
     errors: list[RowError] = field(default_factory=list)
     # Records whose dates reach beyond the calendar's years: the writer seeds those years first.
     deferred: list[tuple[int, DossierRecord]] = field(default_factory=list)
+    # A reader process's contributions of every batch it prepared, sent once after the last one.
+    totals: Totals | None = None
 
 
 @dataclass(frozen=True)
 class RowMaker:
-    """Everything needed to turn records into rows (picklable, for the reader process)."""
+    """Everything needed to turn records into rows (picklable, for the reader process).
+
+    With `counts`, each prepared record's contribution to the aggregates is added to `totals`, keyed
+    by procedure code (ids are the writer's business).
+    """
 
     unit_ids: Mapping[str, int]
     calendar: WorkingCalendar
@@ -128,12 +163,30 @@ class RowMaker:
     now: datetime  # aware
     first_year: int
     last_year: int
+    allowed_unit_ids: frozenset[int] | None = None
+    unit_label: str = "Mã đơn vị"
+    # SQLite's writer has time to spare while the reader parses: it counts from the rows itself.
+    counts: bool = True
+    # Fields of the procedures already stored (code → field name); a new code takes its first record's.
+    procedure_fields: Mapping[str, str] = field(default_factory=dict)
+    totals: Totals = field(default_factory=Totals, compare=False)
 
     def prepare(self, items: Sequence[tuple[int, DossierRecord]], rows_read: int = 0) -> Prepared:
         prepared = Prepared(rows_read=rows_read)
         kept: list[tuple[int, DossierRecord]] = []
         first, last = self.first_year, self.last_year
+        allowed, unit_ids = self.allowed_unit_ids, self.unit_ids
         for row_number, record in items:
+            if allowed is not None and unit_ids[record.unit_code] not in allowed:
+                prepared.errors.append(
+                    RowError(
+                        row_number,
+                        self.unit_label,
+                        record.unit_code,
+                        f"bạn không có quyền nhập hồ sơ của đơn vị «{record.unit_code}»",
+                    )
+                )
+                continue
             due = record.due
             if not first <= record.received.year <= last or (due is not None and not first <= due.year <= last):
                 prepared.deferred.append((row_number, record))
@@ -145,60 +198,65 @@ class RowMaker:
         for record in records:
             if record.procedure_code not in procedures:
                 procedures[record.procedure_code] = (record.procedure_name, record.field)
-        prepared.rows = self.rows(records)
+        facts = facts_for_records(records, self.calendar, self.rules)
+        if self.counts:
+            self._count(records, facts)
+        if self.postgresql:
+            prepared.copy_text = _copy_text(records, facts, unit_ids, prepared.row_numbers, self.now)
+        else:
+            utc_now = self.now.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
+            prepared.rows = _sqlite_rows(records, facts, unit_ids, utc_now)
         return prepared
 
-    def rows(self, records: Sequence[DossierRecord]) -> list[tuple[Any, ...]]:
-        facts = facts_for_records(records, self.calendar, self.rules)
-        if self.postgresql:
-            return _postgresql_rows(records, facts, self.unit_ids, self.now)
-        utc_now = self.now.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
-        return _sqlite_rows(records, facts, self.unit_ids, utc_now)
-
-
-def _postgresql_rows(
-    records: Sequence[DossierRecord], facts: Sequence[Any], unit_ids: Mapping[str, int], now: datetime
-) -> list[tuple[Any, ...]]:
-    zone = VIETNAM
-    return [
-        (
-            record.code,
-            unit_ids[record.unit_code],
-            record.procedure_code,
-            record.received.replace(tzinfo=zone),
-            record.due.replace(tzinfo=zone) if record.due is not None else None,
-            record.finished.replace(tzinfo=zone) if record.finished is not None else None,
-            record.returned.replace(tzinfo=zone) if record.returned is not None else None,
-            record.channel,
-            record.online_level or "",
-            record.components_digitised,
-            record.result_digitised,
-            record.has_fee,
-            record.paid_online,
-            record.supplement_requests,
-            record.apology_date,
-            record.status[:100],
-            *fact,
-            now,
+    def _count(self, records: Sequence[DossierRecord], facts: Sequence[StoredFacts]) -> None:
+        unit_ids = self.unit_ids
+        fields = self.totals.fields
+        for record in records:
+            if record.procedure_code not in fields:
+                fields[record.procedure_code] = self.procedure_fields.get(record.procedure_code) or field_name(
+                    record.field
+                )
+        accumulator = Accumulator()
+        accumulator.add(
+            (
+                unit_ids[record.unit_code],
+                record.procedure_code,
+                fact.received_day,
+                record.channel,
+                record.online_level or "",
+                record.components_digitised,
+                record.has_fee,
+                record.paid_online,
+                fact.end_day,
+                fact.outcome,
+                record.result_digitised,
+                record.apology_date,
+                fact.apology_in_time,
+                fact.processing_working_days,
+                fact.overdue_from,
+                fact.overdue_apology_from,
+            )
+            for record, fact in zip(records, facts, strict=True)
         )
-        for record, fact in zip(records, facts, strict=True)
-    ]
+        self.totals.fold(accumulator)
+
+
+class _IsoTexts(dict):  # type: ignore[type-arg]
+    """Date → ISO text, filled on first use; None → `null`. Lookups stay in C (dates repeat)."""
+
+    def __init__(self, null: str | None = None) -> None:
+        super().__init__({None: null})
+
+    def __missing__(self, value: date) -> str:
+        text = self[value] = value.isoformat()
+        return text
 
 
 def _sqlite_rows(
-    records: Sequence[DossierRecord], facts: Sequence[Any], unit_ids: Mapping[str, int], now: str
+    records: Sequence[DossierRecord], facts: Sequence[StoredFacts], unit_ids: Mapping[str, int], now: str
 ) -> list[tuple[Any, ...]]:
     seven = _SEVEN_HOURS
-    texts: dict[date, str] = {}
-
-    def day(value: date | None) -> str | None:
-        if value is None:
-            return None
-        text = texts.get(value)
-        if text is None:
-            text = texts[value] = value.isoformat()
-        return text
-
+    day = _IsoTexts()
     rows: list[tuple[Any, ...]] = []
     append = rows.append
     for record, fact in zip(records, facts, strict=True):
@@ -220,23 +278,91 @@ def _sqlite_rows(
                 1 if record.has_fee else 0,
                 1 if record.paid_online else 0,
                 record.supplement_requests,
-                day(record.apology_date),
+                day[record.apology_date],
                 record.status[:100],
-                day(fact.received_day),
-                day(fact.due_day),
-                day(fact.end_day),
+                day[fact.received_day],
+                day[fact.due_day],
+                day[fact.end_day],
                 fact.outcome,
                 None if in_time is None else (1 if in_time else 0),
                 fact.processing_working_days,
                 fact.received_month,
                 fact.end_month,
-                day(fact.overdue_from),
-                day(fact.overdue_apology_from),
+                day[fact.overdue_from],
+                day[fact.overdue_apology_from],
                 1 if fact.late_apology_after_end else 0,
+                fact.apology_gap_days,
                 now,
             )
         )
     return rows
+
+
+_COPY_NULL: Final = "\\N"
+_COPY_ESCAPES: Final = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_field(value: str) -> str:
+    """A text value in COPY's text format (backslash, tab and line breaks escaped)."""
+    if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
+        return value.translate(_COPY_ESCAPES)
+    return value
+
+
+def _copy_text(
+    records: Sequence[DossierRecord],
+    facts: Sequence[StoredFacts],
+    unit_ids: Mapping[str, int],
+    row_numbers: Sequence[int],
+    now: datetime,
+) -> str:
+    """Lines of COPY text in `COPY_COLUMNS` order (formatting here spares the writer's process)."""
+    null = _COPY_NULL
+    day = _IsoTexts(null)
+    flag = {True: "t", False: "f", None: null}
+    stamp_now = now.isoformat(" ")
+    lines: list[str] = []
+    append = lines.append
+    for record, fact, row_number in zip(records, facts, row_numbers, strict=True):
+        due, finished, returned = record.due, record.finished, record.returned
+        processing = fact.processing_working_days
+        append(
+            "\t".join(
+                (
+                    _copy_field(record.code),
+                    str(unit_ids[record.unit_code]),
+                    record.received.isoformat(" ") + "+07",
+                    due.isoformat(" ") + "+07" if due is not None else null,
+                    finished.isoformat(" ") + "+07" if finished is not None else null,
+                    returned.isoformat(" ") + "+07" if returned is not None else null,
+                    str(record.channel) if record.channel is not None else null,
+                    record.online_level or "",
+                    flag[record.components_digitised],
+                    flag[record.result_digitised],
+                    flag[record.has_fee],
+                    flag[record.paid_online],
+                    str(record.supplement_requests),
+                    day[record.apology_date],
+                    _copy_field(record.status[:100]),
+                    day[fact.received_day],
+                    day[fact.due_day],
+                    day[fact.end_day],
+                    fact.outcome,
+                    flag[fact.apology_in_time],
+                    str(processing) if processing is not None else null,
+                    str(fact.received_month),
+                    str(fact.end_month) if fact.end_month is not None else null,
+                    day[fact.overdue_from],
+                    day[fact.overdue_apology_from],
+                    flag[fact.late_apology_after_end],
+                    str(fact.apology_gap_days) if fact.apology_gap_days is not None else null,
+                    stamp_now,
+                    _copy_field(record.procedure_code),
+                    str(row_number),
+                )
+            )
+        )
+    return "\n".join(lines) + "\n" if lines else ""
 
 
 def check_batch(
@@ -267,7 +393,7 @@ def prepare_file(
     for batch in read_record_batches(path, known_unit_codes, profile, batch_size):
         valid, errors = check_batch(batch, profile)
         prepared = maker.prepare(valid, len(batch))
-        prepared.errors = errors
+        prepared.errors[:0] = errors
         yield prepared
 
 
@@ -275,8 +401,10 @@ def _reader_process(
     channel: Any, path: str, profile: ImportProfile, maker: RowMaker, batch_size: int
 ) -> None:  # pragma: no cover - runs in the child process
     try:
-        for prepared in prepare_file(path, profile, maker, maker.unit_ids.keys(), batch_size):
-            channel.put(("batch", prepared))
+        with without_cycle_collection():
+            for prepared in prepare_file(path, profile, maker, maker.unit_ids.keys(), batch_size):
+                channel.put(("batch", prepared))
+        channel.put(("batch", Prepared(totals=maker.totals)))
         channel.put(("end", None))
     except ImportFileError as error:
         channel.put(("file_error", error.messages))

@@ -1,15 +1,17 @@
 """Writing dossiers: upsert by code, facts computed once, aggregates adjusted by signed contributions.
 
 A writer works inside its caller's transaction, batch after batch, and settles the aggregates in
-`finish()`. Re-importing a code subtracts the stored dossier's contributions before adding the new
-ones, so the aggregates never drift. Fast paths: SQLite takes plain `executemany` inserts for new
-codes (an upsert's conflict check doubles the time of a million rows) and updates for known ones on
-its raw connection; PostgreSQL takes COPY into a staging table, then one INSERT … ON CONFLICT.
+`finish()`: the new rows' contributions (counted by the row maker, possibly in a reader process),
+minus the stored versions' contributions of re-imported codes, so the aggregates never drift.
+Fast paths: SQLite takes plain `executemany` inserts for new codes (an upsert's conflict check doubles
+the time of a million rows) and updates for known ones, on its raw connection; PostgreSQL takes COPY
+text into a staging table, then one INSERT … ON CONFLICT. Big loads drop the secondary indexes (and
+on PostgreSQL the foreign keys) and build them once at the end, inside the same transaction.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -24,16 +26,20 @@ from cchc.dossiers.counters import CONTRIBUTION_COLUMNS, Accumulator, Totals
 from cchc.dossiers.models import Dossier, Field, Procedure
 from cchc.dossiers.parsing import CODE, DEFAULT_PROFILE, UNIT_CODE, DossierRecord, ImportProfile, RowError
 from cchc.dossiers.rows import (
-    PROCEDURE_POSITION,
+    COPY_COLUMNS,
     ROW_COLUMNS,
+    UNKNOWN_FIELD,
     Prepared,
     RowMaker,
     contribution_of,
+    field_name,
 )
 
 DOSSIER_TABLE = Dossier._meta.db_table
+PROCEDURE_TABLE = Procedure._meta.db_table
 SQLITE_CACHE_KIBIBYTES = 512 * 1024
 BULK_ROWS = 100_000
+_PROCEDURE_ID = f"(SELECT id FROM {PROCEDURE_TABLE} WHERE code = ?)"
 
 
 def drop_secondary_indexes() -> list[str]:
@@ -46,28 +52,70 @@ def drop_secondary_indexes() -> list[str]:
     return statements
 
 
+def drop_foreign_keys_postgresql() -> list[str]:
+    """Drop the dossier table's foreign keys; returns the SQL to add them back.
+
+    Adding a foreign key back checks all rows in one join, where a million inserted rows would each
+    queue a deferred trigger (seconds of work at commit).
+    """
+    statements = []
+    connection.check_constraints()  # pending deferred checks would forbid altering the table
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, DOSSIER_TABLE)
+        for name, details in constraints.items():
+            if details.get("foreign_key"):
+                table, column = details["foreign_key"]
+                (own_column,) = details["columns"]
+                cursor.execute(f'ALTER TABLE {DOSSIER_TABLE} DROP CONSTRAINT "{name}"')
+                statements.append(
+                    f'ALTER TABLE {DOSSIER_TABLE} ADD CONSTRAINT "{name}" FOREIGN KEY ({own_column}) '
+                    f"REFERENCES {table} ({column}) DEFERRABLE INITIALLY DEFERRED"
+                )
+    return statements
+
+
 class ProcedureResolver:
-    """Procedure code → id, creating procedures (and fields) the first time a code is seen."""
+    """Procedure code → id and field, creating procedures (and fields) the first time a code is seen."""
 
     def __init__(self) -> None:
-        self.ids: dict[str, int] = dict(Procedure.objects.values_list("code", "id"))
+        if Procedure.objects.filter(field__isnull=True).exists():
+            Procedure.objects.filter(field__isnull=True).update(
+                field=Field.objects.get_or_create(name=UNKNOWN_FIELD)[0]
+            )
         self.field_ids: dict[str, int] = dict(Field.objects.values_list("name", "id"))
+        self.ids: dict[str, int] = {}
+        self.field_by_code: dict[str, int] = {}
+        self.field_by_id: dict[int, int] = {}
+        self._learn(Procedure.objects.all())
+
+    def _learn(self, procedures: Any) -> None:
+        for code, pk, field_id in procedures.values_list("code", "id", "field_id"):
+            self.ids[code] = pk
+            self.field_by_code[code] = field_id
+            self.field_by_id[pk] = field_id
+
+    def field_names(self) -> dict[str, str]:
+        """Procedure code → field name, for row makers."""
+        names = {pk: name for name, pk in self.field_ids.items()}
+        return {code: names[field_id] for code, field_id in self.field_by_code.items()}
 
     def ensure(self, procedures: dict[str, tuple[str, str]]) -> dict[str, int]:
-        missing = {code: described for code, described in procedures.items() if code not in self.ids}
+        missing = {
+            code: (name, field_name(field)) for code, (name, field) in procedures.items() if code not in self.ids
+        }
         if missing:
-            new_fields = {field[:255] for _name, field in missing.values() if field} - self.field_ids.keys()
+            new_fields = {field for _name, field in missing.values()} - self.field_ids.keys()
             if new_fields:
                 Field.objects.bulk_create([Field(name=name) for name in sorted(new_fields)], ignore_conflicts=True)
                 self.field_ids = dict(Field.objects.values_list("name", "id"))
             Procedure.objects.bulk_create(
                 [
-                    Procedure(code=code, name=name[:500], field_id=self.field_ids.get(field[:255]) if field else None)
+                    Procedure(code=code, name=name[:500], field_id=self.field_ids[field])
                     for code, (name, field) in missing.items()
                 ],
                 ignore_conflicts=True,
             )
-            self.ids.update(Procedure.objects.filter(code__in=list(missing)).values_list("code", "id"))
+            self._learn(Procedure.objects.filter(code__in=list(missing)))
         return self.ids
 
 
@@ -94,14 +142,11 @@ class DossierWriter:
         keep_aggregates: bool = True,
     ) -> None:
         self.unit_ids = unit_ids
-        # A bulk loader that rebuilds every aggregate in SQL afterwards (the demo) skips the increments.
-        self.keep_aggregates = keep_aggregates
         self.allowed_unit_ids = None if allowed_unit_ids is None else frozenset(allowed_unit_ids)
         self.profile = profile
+        # A bulk loader that rebuilds every aggregate in SQL afterwards (the demo) skips the increments.
+        self.keep_aggregates = keep_aggregates
         self.procedures = ProcedureResolver()
-        self.accumulator = Accumulator()
-        self.totals = Totals()
-        self.summary = WriteSummary()
         self.postgresql = aggregates.is_postgresql()
         first, last = calendar_store.seeded_range()
         self.maker = RowMaker(
@@ -112,7 +157,14 @@ class DossierWriter:
             now=now or django_timezone.now(),
             first_year=first,
             last_year=last,
+            allowed_unit_ids=self.allowed_unit_ids,
+            unit_label=profile.label(UNIT_CODE),
+            counts=self.postgresql,
+            procedure_fields=self.procedures.field_names(),
         )
+        # Contributions counted elsewhere (a reader process) and those of stored versions, subtracted.
+        self.totals = Totals()
+        self.summary = WriteSummary()
         connection.ensure_connection()
         self._staging_ready = False
         if not self.postgresql:
@@ -126,66 +178,40 @@ class DossierWriter:
         # Building the secondary indexes once after a big load costs far less than updating them row
         # by row (a million rows into SQLite: 15 s with them, 6 s + 3.5 s to rebuild). Dropping them
         # is part of the transaction, so a failed import leaves them as they were.
-        self._rebuild_indexes: list[str] = []
+        self._rebuild: list[str] = []
         if expected_rows is not None and expected_rows >= BULK_ROWS and expected_rows > stored:
-            self._rebuild_indexes = drop_secondary_indexes()
+            self._rebuild = drop_secondary_indexes()
+            if self.postgresql:
+                self._rebuild += drop_foreign_keys_postgresql()
 
     # Entry points.
 
     def write(self, items: Sequence[tuple[int, DossierRecord]]) -> list[RowError]:
-        """Upsert valid (row number, record) pairs; returns rows refused (another unit's dossiers)."""
-        return self.write_prepared(self.maker.prepare(items))
+        """Upsert valid (row number, record) pairs; returns rows refused (units outside the scope)."""
+        prepared = self.maker.prepare(items)
+        return prepared.errors + self.write_prepared(prepared)
 
     def write_prepared(self, prepared: Prepared) -> list[RowError]:
-        """Upsert a prepared batch (see rows.py); returns the rows refused."""
+        """Upsert a prepared batch (see rows.py; its own `errors` are the caller's to report).
+
+        Returns the rows refused while writing: codes already stored for a unit outside the scope.
+        """
+        if prepared.totals is not None:
+            self.totals.merge(prepared.totals)
+        errors: list[RowError] = []
         if prepared.deferred:
             self._cover_years(prepared.deferred)
-            again = self.maker.prepare(prepared.deferred)
-            prepared = replace(
-                prepared,
-                rows=prepared.rows + again.rows,
-                row_numbers=prepared.row_numbers + again.row_numbers,
-                procedures={**prepared.procedures, **again.procedures},
-                deferred=[],
-            )
-        if not prepared.rows:
-            return []
-        ids = self.procedures.ensure(prepared.procedures)
-        rows = [(row[0], row[1], ids[row[PROCEDURE_POSITION]], *row[PROCEDURE_POSITION + 1 :]) for row in prepared.rows]
-        row_numbers = prepared.row_numbers
-        errors: list[RowError] = []
-        if self.allowed_unit_ids is not None:
-            allowed = self.allowed_unit_ids
-            refused = [index for index, row in enumerate(rows) if row[1] not in allowed]
-            if refused:
-                codes_by_id = {unit_id: code for code, unit_id in self.unit_ids.items()}
-                errors = [
-                    RowError(
-                        row_numbers[index],
-                        self.profile.label(UNIT_CODE),
-                        codes_by_id.get(rows[index][1], ""),
-                        f"bạn không có quyền nhập hồ sơ của đơn vị «{codes_by_id.get(rows[index][1], '')}»",
-                    )
-                    for index in refused
-                ]
-                kept = [index for index, row in enumerate(rows) if row[1] in allowed]
-                rows = [rows[index] for index in kept]
-                row_numbers = [row_numbers[index] for index in kept]
-        if not rows:
-            return errors
-        if self.keep_aggregates:
-            self.accumulator.add(map(contribution_of, rows), 1)
-        if self.postgresql:
-            self._stage(rows, row_numbers)
-        else:
-            errors.extend(self._write_sqlite(rows, row_numbers))
-        if self.keep_aggregates:
-            self._fold()
-        return errors
+            errors += self._write_batch(self.maker.prepare(prepared.deferred))
+        return errors + self._write_batch(prepared)
 
-    def _fold(self) -> None:
-        self.totals.fold(self.accumulator)
-        self.accumulator = Accumulator()
+    def _write_batch(self, prepared: Prepared) -> list[RowError]:
+        if not prepared.row_numbers:
+            return []
+        self.procedures.ensure(prepared.procedures)
+        if self.postgresql:
+            self._stage(prepared.copy_text)
+            return []
+        return self._write_sqlite(prepared.rows, prepared.row_numbers)
 
     def _cover_years(self, items: Sequence[tuple[int, DossierRecord]]) -> None:
         years = {record.received.year for _row, record in items}
@@ -194,7 +220,12 @@ class DossierWriter:
         calendar_store.ensure_years(range(min(min(years) - 1, first), max(max(years) + 1, last) + 1))
         first, last = calendar_store.seeded_range()
         self.maker = replace(
-            self.maker, calendar=calendar_store.build_calendar(first, last), first_year=first, last_year=last
+            self.maker,
+            calendar=calendar_store.build_calendar(first, last),
+            first_year=first,
+            last_year=last,
+            procedure_fields=self.procedures.field_names(),
+            totals=self.maker.totals,
         )
 
     def _scope_error(self, row_number: int, code: str) -> RowError:
@@ -208,6 +239,17 @@ class DossierWriter:
     def _old_contributions_sql(self, where: str) -> str:
         columns = ", ".join(f"d.{name}" for name in CONTRIBUTION_COLUMNS)
         return f"SELECT d.code, {columns} FROM {DOSSIER_TABLE} d {where}"
+
+    def _subtract(self, contributions: Any) -> None:
+        self._count(contributions, -1)
+
+    def _count(self, contributions: Any, sign: int) -> None:
+        """Fold contributions keyed by procedure id or code (both known once the batch is ensured)."""
+        accumulator = Accumulator()
+        accumulator.add(contributions, sign)
+        self.totals.fields.update(self.procedures.field_by_code)
+        self.totals.fields.update(self.procedures.field_by_id)
+        self.totals.fold(accumulator)
 
     # SQLite: look up the stored versions, then insert the new codes and update the known ones.
 
@@ -230,18 +272,20 @@ class DossierWriter:
                     for row, number in zip(rows, row_numbers, strict=True)
                     if row[0] in foreign
                 ]
-                self.accumulator.add(map(contribution_of, [row for row in rows if row[0] in foreign]), -1)
+                self._subtract(map(contribution_of, [row for row in rows if row[0] in foreign]))
                 rows = [row for row in rows if row[0] not in foreign]
                 old = [row for row in old if row[0] not in foreign]
-        self.accumulator.add((row[1:] for row in old), -1)
+        self._subtract(row[1:] for row in old)
+        if self.keep_aggregates:
+            self._count(map(contribution_of, rows), 1)
         existing = {row[0] for row in old}
         new_rows = [row for row in rows if row[0] not in existing] if existing else rows
-        raw.executemany(
-            f"INSERT INTO {DOSSIER_TABLE} ({', '.join(ROW_COLUMNS)}) VALUES ({', '.join(['?'] * len(ROW_COLUMNS))})",
-            new_rows,
-        )
+        values = ", ".join(_PROCEDURE_ID if name == "procedure_id" else "?" for name in ROW_COLUMNS)
+        raw.executemany(f"INSERT INTO {DOSSIER_TABLE} ({', '.join(ROW_COLUMNS)}) VALUES ({values})", new_rows)
         if existing:
-            assignments = ", ".join(f"{name} = ?" for name in ROW_COLUMNS[1:])
+            assignments = ", ".join(
+                f"{name} = {_PROCEDURE_ID if name == 'procedure_id' else '?'}" for name in ROW_COLUMNS[1:]
+            )
             raw.executemany(
                 f"UPDATE {DOSSIER_TABLE} SET {assignments} WHERE code = ?",
                 [(*row[1:], row[0]) for row in rows if row[0] in existing],
@@ -252,25 +296,27 @@ class DossierWriter:
 
     # PostgreSQL: COPY everything into a staging table, merge once in finish().
 
-    def _stage(self, rows: Iterable[tuple[Any, ...]], row_numbers: Sequence[int]) -> None:
+    def _stage(self, copy_text: str) -> None:
         with connection.cursor() as cursor:
             if not self._staging_ready:
+                stored = [name for name in COPY_COLUMNS if name in ROW_COLUMNS]
                 cursor.execute("DROP TABLE IF EXISTS dossier_staging")
                 cursor.execute(
-                    f"CREATE TEMP TABLE dossier_staging AS SELECT {', '.join(ROW_COLUMNS)} FROM {DOSSIER_TABLE} "
-                    "WITH NO DATA"
+                    f"CREATE TEMP TABLE dossier_staging AS SELECT {', '.join(stored)} FROM {DOSSIER_TABLE} WITH NO DATA"
                 )
-                cursor.execute("ALTER TABLE dossier_staging ADD COLUMN source_row integer")
+                cursor.execute(
+                    "ALTER TABLE dossier_staging ADD COLUMN procedure_code text, ADD COLUMN source_row integer"
+                )
                 self._staging_ready = True
-            with cursor.cursor.copy(f"COPY dossier_staging ({', '.join(ROW_COLUMNS)}, source_row) FROM STDIN") as copy:
-                write = copy.write_row
-                for row, number in zip(rows, row_numbers, strict=True):
-                    write((*row, number))
+            with cursor.cursor.copy(f"COPY dossier_staging ({', '.join(COPY_COLUMNS)}) FROM STDIN") as copy:
+                copy.write(copy_text)
 
     def _merge_postgresql(self) -> list[RowError]:
         if not self._staging_ready:
             return []
         errors: list[RowError] = []
+        staged = ["p.id" if name == "procedure_id" else f"s.{name}" for name in ROW_COLUMNS]
+        source = f"FROM dossier_staging s JOIN {PROCEDURE_TABLE} p ON p.code = s.procedure_code"
         with connection.cursor() as cursor:
             if not self._table_was_empty:
                 cursor.execute("CREATE INDEX ON dossier_staging (code)")
@@ -285,25 +331,23 @@ class DossierWriter:
                 if foreign:
                     errors = [self._scope_error(row_number, code) for row_number, code in foreign]
                     codes = [code for _row, code in foreign]
-                    cursor.execute(
-                        f"SELECT {', '.join(CONTRIBUTION_COLUMNS)} FROM dossier_staging WHERE code = ANY(%s)", [codes]
+                    columns = ", ".join(
+                        "p.id" if name == "procedure_id" else f"s.{name}" for name in CONTRIBUTION_COLUMNS
                     )
-                    self.accumulator.add(cursor.fetchall(), -1)
+                    cursor.execute(f"SELECT {columns} {source} WHERE s.code = ANY(%s)", [codes])
+                    self._subtract(cursor.fetchall())
                     cursor.execute("DELETE FROM dossier_staging WHERE code = ANY(%s)", [codes])
             old: list[tuple[Any, ...]] = []
             if not self._table_was_empty:
                 cursor.execute(self._old_contributions_sql("JOIN dossier_staging s ON s.code = d.code"))
                 old = cursor.fetchall()
-                self.accumulator.add((row[1:] for row in old), -1)
+                self._subtract(row[1:] for row in old)
             columns = ", ".join(ROW_COLUMNS)
-            if self._table_was_empty:
-                cursor.execute(f"INSERT INTO {DOSSIER_TABLE} ({columns}) SELECT {columns} FROM dossier_staging")
-            else:
+            insert = f"INSERT INTO {DOSSIER_TABLE} ({columns}) SELECT {', '.join(staged)} {source}"
+            if not self._table_was_empty:
                 assignments = ", ".join(f"{name} = EXCLUDED.{name}" for name in ROW_COLUMNS[1:])
-                cursor.execute(
-                    f"INSERT INTO {DOSSIER_TABLE} ({columns}) SELECT {columns} FROM dossier_staging "
-                    f"ON CONFLICT (code) DO UPDATE SET {assignments}"
-                )
+                insert += f" ON CONFLICT (code) DO UPDATE SET {assignments}"
+            cursor.execute(insert)
             written = cursor.rowcount
             cursor.execute("DROP TABLE dossier_staging")
         self._staging_ready = False
@@ -315,18 +359,19 @@ class DossierWriter:
         """Merge what is staged and apply the aggregate changes; refused rows are in `summary.errors`."""
         if self.postgresql:
             self.summary.errors.extend(self._merge_postgresql())
-        if self._rebuild_indexes:
+        if self._rebuild:
             if self.postgresql:
-                # Deferred foreign-key checks of the new rows must run before an index can be built.
                 connection.check_constraints()
             with connection.cursor() as cursor:
-                for statement in self._rebuild_indexes:
+                for statement in self._rebuild:
                     cursor.execute(statement)
-            self._rebuild_indexes = []
+            self._rebuild = []
         if self.keep_aggregates:
-            self._fold()
-            aggregates.apply_increments(*self.totals.non_zero())
-            self.totals = Totals()
+            self.totals.merge(self.maker.totals)
+            resolved = self.totals.resolved(self.procedures.ids, self.procedures.field_ids)
+            aggregates.apply_increments(*resolved.non_zero())
+        self.totals = Totals()
+        self.maker.totals.clear()
         if self.postgresql and self.summary.created >= BULK_ROWS:
             with connection.cursor() as cursor:
                 cursor.execute(f"ANALYZE {DOSSIER_TABLE}")

@@ -46,6 +46,21 @@ def record(
     return base._replace(**changes)  # type: ignore[arg-type]
 
 
+def clear_dossiers() -> None:
+    """Every dossier and every aggregate row (between the examples of a property test)."""
+    from cchc.dossiers.models import (
+        Dossier,
+        FieldDayCount,
+        FieldMonthCount,
+        ProcedureMonthCount,
+        UnitDayCount,
+        UnitMonthCount,
+    )
+
+    for model in (UnitDayCount, UnitMonthCount, ProcedureMonthCount, FieldDayCount, FieldMonthCount, Dossier):
+        model.objects.all().delete()
+
+
 def save(records: list[DossierRecord], allowed_unit_ids: set[int] | None = None) -> WriteSummary:
     """Write records through the import writer (as a file import does), in one transaction."""
     settings_row = DossierSettings.current()

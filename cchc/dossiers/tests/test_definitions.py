@@ -203,3 +203,15 @@ def test_a_period_that_has_not_started_at_the_as_of_date_counts_nothing(world):
     save([record("A", RECEIVED, DUE)])
     assert _counts(date(2024, 5, 1), date(2024, 5, 31), as_of=date(2024, 4, 20)) == KpiCounts()
     assert _counts(date(2024, 4, 1), date(2024, 4, 30), as_of=date(2024, 4, 20)).in_progress == 0
+
+
+def test_a_late_dossier_apologised_months_after_it_ended_counts_once_a_period_reaches_the_apology(world):
+    save([record("A", RECEIVED, DUE, datetime(2024, 4, 8, 9, 0), apology_date=date(2024, 6, 20))])
+    assert Dossier.objects.get(code="A").apology_gap_days == 73
+    assert _counts(date(2024, 1, 1), date(2024, 6, 19)).apologised == 0
+    assert _counts(date(2024, 1, 1), date(2024, 6, 30)).apologised == 1
+    by_month = {
+        group.month: group.counts.apologised
+        for group in kpis(None, date(2024, 1, 1), date(2024, 6, 30), date(2025, 1, 1), by=["month"])
+    }
+    assert by_month["2024-04"] == 0  # April's figures end before the apology

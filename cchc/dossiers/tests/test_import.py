@@ -17,13 +17,11 @@ from cchc.dossiers.models import (
     Dossier,
     ImportBatch,
     Procedure,
-    ProcedureMonthCount,
     SavedImportProfile,
     UnitDayCount,
-    UnitMonthCount,
 )
 from cchc.dossiers.synthetic import write_csv, write_xlsx
-from cchc.dossiers.tests.factories import random_records, record
+from cchc.dossiers.tests.factories import clear_dossiers, random_records, record
 
 pytestmark = pytest.mark.django_db
 
@@ -45,8 +43,7 @@ def _csv(tmp_path: Path, lines: list[str], name: str = "so-ho-so.csv", encoding:
 
 
 def _clear() -> None:
-    for model in (Dossier, UnitDayCount, UnitMonthCount, ProcedureMonthCount):
-        model.objects.all().delete()
+    clear_dossiers()
 
 
 def _totals(as_of: date = date(2025, 1, 1)):
@@ -202,3 +199,23 @@ def test_the_import_command_imports_several_files_and_writes_an_error_report_for
     assert "Dòng 2, cột «Mã đơn vị»" in output.err
     assert (tmp_path / "loi.loi.xlsx").exists()
     assert list(Dossier.objects.values_list("code", flat=True)) == ["HS-1"]
+
+
+def test_a_big_first_load_drops_and_rebuilds_the_indexes_with_the_same_figures(world, tmp_path, monkeypatch):
+    from django.db import connection
+
+    from cchc.dossiers import store
+
+    records = random_records(7, 80, ["X01", "X02"])
+    write_csv(tmp_path / "so.csv", records)
+    import_file(tmp_path / "so.csv")
+    expected = _totals()
+    _clear()
+    monkeypatch.setattr(store, "BULK_ROWS", 10)
+    assert import_file(tmp_path / "so.csv").created == 80
+    assert _totals() == expected
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, Dossier._meta.db_table)
+    names = set(constraints)
+    assert {index.name for index in Dossier._meta.indexes} <= names
+    assert sum(1 for details in constraints.values() if details.get("foreign_key")) == 2

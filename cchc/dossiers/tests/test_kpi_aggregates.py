@@ -10,16 +10,15 @@ from hypothesis import strategies as st
 
 from cchc.dossiers import calendar_store, kpis, recompute
 from cchc.dossiers.kpi_math import KpiCounts, classify_record, count_grouped, count_period, month_periods
-from cchc.dossiers.models import Dossier, ProcedureMonthCount, UnitDayCount, UnitMonthCount
-from cchc.dossiers.tests.factories import FIELDS, random_records, save
+from cchc.dossiers.models import Dossier, UnitDayCount
+from cchc.dossiers.tests.factories import FIELDS, clear_dossiers, random_records, save
 
 UNITS = ["X01", "X02", "SNV", "T01"]
 FIRST = date(2024, 1, 1)
 
 
 def _clear() -> None:
-    for model in (UnitDayCount, UnitMonthCount, ProcedureMonthCount, Dossier):
-        model.objects.all().delete()
+    clear_dossiers()
 
 
 def _reference(records, start, end, as_of, key=None):
@@ -108,3 +107,22 @@ def test_re_importing_changed_dossiers_keeps_the_aggregates_equal_to_the_referen
     start = FIRST + timedelta(days=offset)
     end = start + timedelta(days=length)
     _assert_same(list(final.values()), start, end, start + timedelta(days=as_of_offset), world)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_calendar_change_recomputed_incrementally_equals_the_reference_with_the_new_calendar(world, seed):
+    from cchc.dossiers.models import CalendarDay
+
+    _clear()
+    records = random_records(seed, 120, UNITS)
+    save(records)
+    changed = [date(2024, 2, 21), date(2024, 3, 4)]
+    for day in changed:
+        CalendarDay.objects.create(day=day, kind=CalendarDay.Kind.DAY_OFF, name="Nghỉ bù")
+    recompute.recompute(changed)
+    for start, end, as_of in [
+        (date(2024, 2, 1), date(2024, 3, 31), date(2024, 6, 30)),
+        (FIRST, date(2024, 4, 30), date(2024, 3, 10)),
+    ]:
+        _assert_same(records, start, end, as_of, world)
