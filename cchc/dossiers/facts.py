@@ -37,10 +37,6 @@ class StoredFacts(NamedTuple):
     apology_gap_days: int | None  # apology after the end: days between them
 
 
-def month_key(day: date) -> int:
-    return day.year * 100 + day.month
-
-
 def snapshot_days(
     due_day: date | None, end_day: date | None, apology_date: date | None
 ) -> tuple[date | None, date | None]:
@@ -94,14 +90,3 @@ def facts_for_records(
             )
         )
     return result
-
-
-def years_touched(record: DossierRecord) -> set[int]:
-    """Calendar years a record's working-day arithmetic may read."""
-    years = {record.received.year}
-    for value in (record.due, record.finished, record.returned):
-        if value is not None:
-            years.add(value.year)
-    if record.apology_date is not None:
-        years.add(record.apology_date.year)
-    return years

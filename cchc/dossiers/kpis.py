@@ -31,11 +31,10 @@ from django.utils import timezone
 from cchc.dossiers import aggregates
 from cchc.dossiers.counters import DELTA_INDEXES, WIDTH, Vector, empty, kpi_counts
 from cchc.dossiers.kpi_math import KpiCounts, month_periods, score_766
-from cchc.dossiers.models import Dossier, Field, Procedure
+from cchc.dossiers.models import Field, Procedure
 from cchc.organisation.models import Unit
 
 DIMENSIONS: Final = ("unit", "month", "field", "procedure")
-DIMENSION_LABELS: Final = {"unit": "Đơn vị", "month": "Tháng", "field": "Lĩnh vực", "procedure": "Thủ tục"}
 PROCEDURE_TABLE = Procedure._meta.db_table
 
 # A day range; `None` as start means «from the beginning».
@@ -454,7 +453,3 @@ def monthly_totals(unit: Unit, start: date, end: date, as_of: date) -> list[KpiG
         found.get(window.key, KpiGroup(KpiCounts(), month=window.key))
         for window in windows_for(start, end, as_of, monthly=True)
     ]
-
-
-def dossier_count() -> int:
-    return Dossier.objects.count()

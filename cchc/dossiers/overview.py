@@ -11,7 +11,7 @@ from typing import Any
 from django.utils import timezone
 
 from cchc.accounts.access import can_see
-from cchc.core.formatting import number, percent
+from cchc.core.formatting import percent
 from cchc.dossiers import kpis
 from cchc.dossiers.kpi_math import KpiCounts, score_766
 from cchc.dossiers.measures_provider import PREFIX, RATE_BY_CODE
@@ -209,11 +209,3 @@ def _attach_targets(rows: list[RateRow], unit: Unit, period: Period) -> None:
         row.status = status_for(target, row.value, today)
         row.target_text = f"{target.get_comparator_display()} {percent(target.value)}"
         row.target_value = target.value
-
-
-def describe(counts: KpiCounts) -> str:
-    """One sentence for screen readers and exports."""
-    return (
-        f"Tiếp nhận {number(counts.received)}, đã giải quyết {number(counts.settled)}, "
-        f"quá hạn {number(counts.overdue)}, đang giải quyết {number(counts.in_progress)}."
-    )

@@ -14,6 +14,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import queue
+import re
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -74,7 +75,6 @@ ROW_COLUMNS: Final = (
     "apology_gap_days",
     "imported_at",
 )
-PROCEDURE_POSITION: Final = 2
 # PostgreSQL's staging table: the procedure by code, and the file's row number for messages.
 COPY_COLUMNS: Final = (*(name for name in ROW_COLUMNS if name != "procedure_id"), "procedure_code", "source_row")
 # Positions, in a SQLite row, of counters.ContributionRow's fields.
@@ -307,6 +307,16 @@ def _copy_field(value: str) -> str:
     if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
         return value.translate(_COPY_ESCAPES)
     return value
+
+
+_COPY_UNESCAPES: Final = {"\\": "\\", "t": "\t", "n": "\n", "r": "\r"}
+
+
+def copy_unescape(value: str) -> str:
+    """The text a COPY field stands for (the inverse of `_copy_field`)."""
+    if "\\" not in value:
+        return value
+    return re.sub(r"\\(.)", lambda match: _COPY_UNESCAPES.get(match.group(1), match.group(1)), value)
 
 
 def _copy_text(

@@ -219,3 +219,19 @@ def test_a_big_first_load_drops_and_rebuilds_the_indexes_with_the_same_figures(w
     names = set(constraints)
     assert {index.name for index in Dossier._meta.indexes} <= names
     assert sum(1 for details in constraints.values() if details.get("foreign_key")) == 2
+    assert any(details["unique"] and details["columns"] == ["code"] for details in constraints.values())
+    assert import_file(tmp_path / "so.csv").updated == 80  # the code is unique again: re-import updates
+
+
+def test_codes_and_statuses_with_backslashes_tabs_and_line_breaks_are_kept_exactly(world, tmp_path):
+    from cchc.dossiers.rows import _copy_field, copy_unescape
+
+    awkward = ["HS\\1", "HS\t2", "tab\there", "two\nlines", "plain"]
+    assert [copy_unescape(_copy_field(text)) for text in awkward] == awkward
+    path = tmp_path / "so.csv"
+    path.write_text(
+        HEADER + "\n" + GOOD_ROW.replace("HS-1", "HS\\1").replace("Đã trả", '"Đã\ttrả\nxong"') + "\n", encoding="utf-8"
+    )
+    assert import_file(path).created == 1
+    dossier = Dossier.objects.get()
+    assert (dossier.code, dossier.status) == ("HS\\1", "Đã\ttrả\nxong")
