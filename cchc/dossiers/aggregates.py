@@ -104,6 +104,8 @@ def events_sql(
                 "late_apologised": _flag(_LATE_APOLOGY),
                 "late_apologised_in_time": _flag(f"{_LATE_APOLOGY} AND apology_in_time"),
                 "late_apologised_after_end": _flag(_LATE_APOLOGY_AFTER_END),
+                "apology_pending_delta": _flag(_LATE_APOLOGY_AFTER_END),
+                "apology_pending_in_time_delta": _flag(f"{_LATE_APOLOGY_AFTER_END} AND apology_in_time"),
                 "late_apologised_after_end_in_time": _flag(f"{_LATE_APOLOGY_AFTER_END} AND apology_in_time"),
                 "processing_days_total": "COALESCE(processing_working_days, 0)",
                 "open_delta": "-1",
@@ -114,6 +116,15 @@ def events_sql(
             "end_day IS NOT NULL",
         ),
         ("overdue_from", month_sql("overdue_from"), {"overdue_delta": "1"}, "overdue_from IS NOT NULL"),
+        (
+            "apology_date",
+            month_sql("apology_date"),
+            {
+                "apology_pending_delta": "-1",
+                "apology_pending_in_time_delta": _flag("apology_in_time", -1),
+            },
+            "late_apology_after_end",
+        ),
         (
             "overdue_apology_from",
             month_sql("overdue_apology_from"),

@@ -46,6 +46,8 @@ COUNTER_NAMES: Final = (
     "overdue_delta",
     "overdue_apologised_delta",
     "overdue_apologised_in_time_delta",
+    "apology_pending_delta",
+    "apology_pending_in_time_delta",
 )
 WIDTH: Final = len(COUNTER_NAMES)
 (
@@ -69,8 +71,17 @@ WIDTH: Final = len(COUNTER_NAMES)
     OVERDUE_DELTA,
     OVERDUE_APOLOGISED_DELTA,
     OVERDUE_APOLOGISED_IN_TIME_DELTA,
+    APOLOGY_PENDING_DELTA,
+    APOLOGY_PENDING_IN_TIME_DELTA,
 ) = range(WIDTH)
-DELTA_INDEXES: Final = (OPEN_DELTA, OVERDUE_DELTA, OVERDUE_APOLOGISED_DELTA, OVERDUE_APOLOGISED_IN_TIME_DELTA)
+DELTA_INDEXES: Final = (
+    OPEN_DELTA,
+    OVERDUE_DELTA,
+    OVERDUE_APOLOGISED_DELTA,
+    OVERDUE_APOLOGISED_IN_TIME_DELTA,
+    APOLOGY_PENDING_DELTA,
+    APOLOGY_PENDING_IN_TIME_DELTA,
+)
 
 CHANNEL_ONLINE: Final = 2
 ONLINE_FULL_LEVEL: Final = "full"
@@ -130,10 +141,12 @@ class Accumulator:
         self._ends: Counter[tuple[int, int, date, int, int]] = Counter()
         self._overdue: Counter[tuple[int, int, date]] = Counter()
         self._overdue_apology: Counter[tuple[int, int, date, bool]] = Counter()
+        self._apology_issued: Counter[tuple[int, int, date, bool]] = Counter()
 
     def add(self, rows: Iterable[Sequence[object]], sign: int = 1) -> None:
         """Add (sign 1) or remove (sign −1) the contributions of rows shaped like ContributionRow."""
         intake, ends, overdue, overdue_apology = self._intake, self._ends, self._overdue, self._overdue_apology
+        apology_issued = self._apology_issued
         outcome_bits = _OUTCOME_BITS
         for (
             unit_id,
@@ -171,6 +184,8 @@ class Accumulator:
                         flags |= _LATE_APOLOGY | (_LATE_APOLOGY_IN_TIME if apology_in_time else 0)
                     else:
                         flags |= _LATE_APOLOGY_AFTER_END | (_LATE_APOLOGY_AFTER_END_IN_TIME if apology_in_time else 0)
+                        # Pending from its end until the apology: a snapshot, +1 at the end, −1 here.
+                        apology_issued[(unit_id, procedure_id, apology_date, bool(apology_in_time))] += sign  # type: ignore[index]
                 if overdue_from is not None:
                     flags |= _OVERDUE_RAISED
                 if overdue_apology_from is not None:
@@ -255,8 +270,10 @@ class Accumulator:
                     vector[LATE_APOLOGISED_IN_TIME] += count
                 if flags & _LATE_APOLOGY_AFTER_END:
                     vector[LATE_APOLOGISED_AFTER_END] += count
+                    vector[APOLOGY_PENDING_DELTA] += count
                 if flags & _LATE_APOLOGY_AFTER_END_IN_TIME:
                     vector[LATE_APOLOGISED_AFTER_END_IN_TIME] += count
+                    vector[APOLOGY_PENDING_IN_TIME_DELTA] += count
                 if flags & _OVERDUE_RAISED:
                     vector[OVERDUE_DELTA] -= count
                 if flags & _OVERDUE_APOLOGY_RAISED:
@@ -267,6 +284,12 @@ class Accumulator:
             if count:
                 for vector in vectors_for(unit_id, procedure_id, day):
                     vector[OVERDUE_DELTA] += count
+        for (unit_id, procedure_id, day, in_time), count in self._apology_issued.items():
+            if count:
+                for vector in vectors_for(unit_id, procedure_id, day):
+                    vector[APOLOGY_PENDING_DELTA] -= count
+                    if in_time:
+                        vector[APOLOGY_PENDING_IN_TIME_DELTA] -= count
         for (unit_id, procedure_id, day, in_time), count in self._overdue_apology.items():
             if count:
                 for vector in vectors_for(unit_id, procedure_id, day):
@@ -360,14 +383,15 @@ class Totals:
         )
 
 
-def kpi_counts(
-    flows: Sequence[int], deltas: Sequence[int], apology_pending: int = 0, apology_pending_in_time: int = 0
-) -> KpiCounts:
+def kpi_counts(flows: Sequence[int], deltas: Sequence[int], spanning: int = 0, spanning_in_time: int = 0) -> KpiCounts:
     """KpiCounts from a window's flow sums and the delta sums up to its cut (both full-width vectors).
 
-    Late dossiers apologised after their end count when the apology is dated by the cut: the flows
-    hold all of them by end day, `apology_pending*` those whose apology comes after the cut.
+    Late dossiers apologised after their end count when the apology is dated by the cut. The flows
+    hold all of those ended in the window; the ones still waiting for their apology at the cut are
+    the ones pending then (a snapshot) less those that ended before the window (`spanning*`).
     """
+    waiting = deltas[APOLOGY_PENDING_DELTA] - spanning
+    waiting_in_time = deltas[APOLOGY_PENDING_IN_TIME_DELTA] - spanning_in_time
     open_count = deltas[OPEN_DELTA]
     overdue = deltas[OVERDUE_DELTA]
     return KpiCounts(
@@ -380,11 +404,11 @@ def kpi_counts(
         in_progress=open_count - overdue,
         apologised=flows[LATE_APOLOGISED]
         + flows[LATE_APOLOGISED_AFTER_END]
-        - apology_pending
+        - waiting
         + deltas[OVERDUE_APOLOGISED_DELTA],
         apologised_in_time=flows[LATE_APOLOGISED_IN_TIME]
         + flows[LATE_APOLOGISED_AFTER_END_IN_TIME]
-        - apology_pending_in_time
+        - waiting_in_time
         + deltas[OVERDUE_APOLOGISED_IN_TIME_DELTA],
         online=flows[ONLINE],
         online_full=flows[ONLINE_FULL],

@@ -168,7 +168,6 @@ def _in_list(column: str, values: Sequence[int] | None, params: list[Any]) -> st
     return f" AND {column} IN ({', '.join(['%s'] * len(values))})"
 
 
-GAP_DAYS = 31  # see apologies_after_cut; the partial index dossier_late_apology_gap_idx uses the same bound
 _SUMS = ", ".join(f"SUM({name})" for name in aggregates.COUNTER_NAMES)
 _NEGATIVE_SUMS = ", ".join(f"-SUM({name})" for name in aggregates.COUNTER_NAMES)
 
@@ -280,40 +279,43 @@ class _Source:
                     vector[index] += int(value)
         return result
 
-    def apologies_after_cut(self, windows: Sequence[Window]) -> dict[tuple[int, tuple[Any, ...]], list[int]]:
-        """(window position, dimension key) → [count, in time] of late dossiers ended in the window whose
-        apology, issued after their end, is dated after the window's cut (the flows counted them all).
+    def spanning_apologies(self, windows: Sequence[Window]) -> dict[tuple[int, tuple[Any, ...]], list[int]]:
+        """(window position, dimension key) → [count, in time] of late dossiers ended before the window
+        whose apology, issued after their end, is dated after the window's cut.
 
-        Such an apology mostly follows the end within days: the dossiers ended in the last 32 days
-        of a window are read through a small partial index, and the rest can only be the few whose
-        apology came more than 31 days after the end, which another partial index holds.
+        Such a wait spans the whole window, so only windows shorter than the longest wait can have
+        any, and only among dossiers ended within that longest wait before the cut.
         """
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT MAX(apology_gap_days) FROM {aggregates.DOSSIER} WHERE late_apology_after_end")
+            longest = (cursor.fetchone() or [None])[0] or 0
         parts: list[str] = []
         params: list[Any] = []
         columns = self._columns("d")
         select = ", ".join(columns)
         group = f" GROUP BY {select}" if columns else ""
         for position, window in enumerate(windows):
-            recent = max(window.start, window.cut - timedelta(days=GAP_DAYS))
-            pieces = [("", recent, window.cut)]
-            if recent > window.start:
-                pieces.append((f" AND d.apology_gap_days > {GAP_DAYS}", window.start, recent - timedelta(days=1)))
-            for extra, first, last in pieces:
-                # «+unit_id» keeps SQLite off the (unit, end day) index: the partial index is the one to read.
-                where = f"d.late_apology_after_end{extra} AND d.end_day BETWEEN %s AND %s AND d.apology_date > %s"
-                part_params: list[Any] = [
-                    aggregates.db_date(first),
-                    aggregates.db_date(last),
-                    aggregates.db_date(window.cut),
-                ]
-                where += _in_list("+d.unit_id", self.unit_ids, part_params)
-                params.extend(part_params)
-                parts.append(
-                    f"SELECT {position}{', ' + select if select else ''}, COUNT(*), "
-                    f"SUM(CASE WHEN d.apology_in_time THEN 1 ELSE 0 END) "
-                    f"FROM {aggregates.DOSSIER} d{self._join('d')} WHERE {where}{group}"
-                )
+            first_end = window.cut - timedelta(days=longest - 1)
+            last_end = window.start - timedelta(days=1)
+            if first_end > last_end:
+                continue
+            # «+unit_id» keeps SQLite off the (unit, end day) index: the partial index is the one to read.
+            where = "d.late_apology_after_end AND d.end_day BETWEEN %s AND %s AND d.apology_date > %s"
+            part_params: list[Any] = [
+                aggregates.db_date(first_end),
+                aggregates.db_date(last_end),
+                aggregates.db_date(window.cut),
+            ]
+            where += _in_list("+d.unit_id", self.unit_ids, part_params)
+            params.extend(part_params)
+            parts.append(
+                f"SELECT {position}{', ' + select if select else ''}, COUNT(*), "
+                f"SUM(CASE WHEN d.apology_in_time THEN 1 ELSE 0 END) "
+                f"FROM {aggregates.DOSSIER} d{self._join('d')} WHERE {where}{group}"
+            )
         result: dict[tuple[int, tuple[Any, ...]], list[int]] = {}
+        if not parts:
+            return result
         width = len(columns)
         with connection.cursor() as cursor:
             cursor.execute(" UNION ALL ".join(parts), params)
@@ -341,7 +343,7 @@ def counts_by_window(
     base_end = windows[0].start - timedelta(days=1)
     ranges: list[DayRange] = [(None, base_end)] + [(window.start, window.cut) for window in windows]
     sums = source.range_sums(ranges)
-    pending = source.apologies_after_cut(windows)
+    spanning = source.spanning_apologies(windows)
     keys: set[tuple[Any, ...]] = set()
     for by_key in sums.values():
         keys.update(by_key)
@@ -352,8 +354,8 @@ def counts_by_window(
         for position, window in enumerate(windows):
             flows = sums.get(position + 1, {}).get(key, empty())
             _add(deltas, flows, DELTA_INDEXES)
-            waiting, waiting_in_time = pending.get((position, key), (0, 0))
-            result[(window.key, key)] = kpi_counts(flows, deltas, waiting, waiting_in_time)
+            spanning_count, spanning_in_time = spanning.get((position, key), (0, 0))
+            result[(window.key, key)] = kpi_counts(flows, deltas, spanning_count, spanning_in_time)
     return result
 
 

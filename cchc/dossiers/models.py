@@ -151,9 +151,15 @@ class Dossier(models.Model):
             ),
             models.Index(fields=["end_day"], name="dossier_late_apology_idx", condition=Q(late_apology_after_end=True)),
             models.Index(
-                fields=["end_day"],
-                name="dossier_late_apology_gap_idx",
-                condition=Q(late_apology_after_end=True, apology_gap_days__gt=31),
+                fields=["unit", "apology_date"],
+                name="dossier_unit_late_apology_idx",
+                condition=Q(late_apology_after_end=True),
+            ),
+            # The longest wait for an apology bounds the dossiers a period can span (see kpis.py).
+            models.Index(
+                fields=["apology_gap_days"],
+                name="dossier_apology_gap_idx",
+                condition=Q(late_apology_after_end=True),
             ),
         ]
 
@@ -386,6 +392,8 @@ class Counters(models.Model):
     overdue_delta = models.IntegerField(default=0)
     overdue_apologised_delta = models.IntegerField(default=0)
     overdue_apologised_in_time_delta = models.IntegerField(default=0)
+    apology_pending_delta = models.IntegerField(default=0)
+    apology_pending_in_time_delta = models.IntegerField(default=0)
 
     class Meta:
         abstract = True
