@@ -147,7 +147,10 @@ def events_sql(
 
 
 def _sums(prefix: str = "", alias: bool = False) -> str:
-    return ", ".join(f"SUM({prefix}{name})" + (f" AS {name}" if alias else "") for name in COUNTER_NAMES)
+    # Integer sums: PostgreSQL sums bigints as numeric, several times slower than integers.
+    return ", ".join(
+        f"CAST(SUM({prefix}{name}) AS INTEGER)" + (f" AS {name}" if alias else "") for name in COUNTER_NAMES
+    )
 
 
 def unknown_field_id() -> int:

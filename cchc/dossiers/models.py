@@ -370,7 +370,12 @@ class ImportBatch(models.Model):
 
 
 class Counters(models.Model):
-    """The counters of one aggregate row; names and meaning in cchc/dossiers/counters.py."""
+    """The counters of one aggregate row; names and meaning in cchc/dossiers/counters.py.
+
+    The aggregates are derived from the dossiers and rebuilt from them, so their foreign keys carry
+    no database constraint: on PostgreSQL each inserted row would queue two deferred checks (seconds
+    at commit for a rebuild). Deleting a unit or a procedure still cascades through Django.
+    """
 
     received = models.IntegerField(default=0)
     online = models.IntegerField(default=0)
@@ -399,8 +404,13 @@ class Counters(models.Model):
         abstract = True
 
 
+def _derived_key(to: Any) -> models.ForeignKey[Any, Any]:
+    """A key of an aggregate row: indexed by the row's unique constraint, not checked by the database."""
+    return models.ForeignKey(to, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False)
+
+
 class UnitDayCount(Counters):
-    unit = models.ForeignKey("organisation.Unit", on_delete=models.CASCADE, related_name="+", db_index=False)
+    unit = _derived_key("organisation.Unit")
     day = models.DateField()
 
     class Meta:
@@ -412,7 +422,7 @@ class UnitDayCount(Counters):
 
 
 class UnitMonthCount(Counters):
-    unit = models.ForeignKey("organisation.Unit", on_delete=models.CASCADE, related_name="+", db_index=False)
+    unit = _derived_key("organisation.Unit")
     month = models.PositiveIntegerField()  # YYYYMM
 
     class Meta:
@@ -424,9 +434,9 @@ class UnitMonthCount(Counters):
 
 
 class FieldDayCount(Counters):
-    unit = models.ForeignKey("organisation.Unit", on_delete=models.CASCADE, related_name="+", db_index=False)
+    unit = _derived_key("organisation.Unit")
     day = models.DateField()
-    field = models.ForeignKey(Field, on_delete=models.CASCADE, related_name="+", db_index=False)
+    field = _derived_key(Field)
 
     class Meta:
         verbose_name = "tổng hợp hồ sơ theo ngày và lĩnh vực"
@@ -437,9 +447,9 @@ class FieldDayCount(Counters):
 
 
 class FieldMonthCount(Counters):
-    unit = models.ForeignKey("organisation.Unit", on_delete=models.CASCADE, related_name="+", db_index=False)
+    unit = _derived_key("organisation.Unit")
     month = models.PositiveIntegerField()  # YYYYMM
-    field = models.ForeignKey(Field, on_delete=models.CASCADE, related_name="+", db_index=False)
+    field = _derived_key(Field)
 
     class Meta:
         verbose_name = "tổng hợp hồ sơ theo tháng và lĩnh vực"
@@ -452,9 +462,9 @@ class FieldMonthCount(Counters):
 
 
 class ProcedureMonthCount(Counters):
-    unit = models.ForeignKey("organisation.Unit", on_delete=models.CASCADE, related_name="+", db_index=False)
+    unit = _derived_key("organisation.Unit")
     month = models.PositiveIntegerField()  # YYYYMM
-    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="+", db_index=False)
+    procedure = _derived_key(Procedure)
 
     class Meta:
         verbose_name = "tổng hợp hồ sơ theo tháng và thủ tục"
