@@ -183,10 +183,6 @@ def member_units(user: Any) -> list[Unit]:
     return sorted(seen.values(), key=lambda unit: unit.path)
 
 
-def roles_in(user: Any, unit: Unit) -> set[str]:
-    return {membership.role for membership in _memberships(user) if membership.unit_id == unit.pk}
-
-
 class UnitScopedQuerySet(models.QuerySet):
     """A queryset for objects that belong to a unit through `unit_field`.
 

@@ -540,10 +540,6 @@ def load_json(path: Path | str) -> CriteriaSet:
     return criteria_set_from_json(Path(path).read_bytes())
 
 
-def dump_json(criteria_set: CriteriaSet, path: Path | str) -> None:
-    Path(path).write_text(criteria_set_to_json(criteria_set), encoding="utf-8")
-
-
 def sample_paths() -> list[Path]:
     return sorted(SAMPLES_DIRECTORY.glob("*.json"))
 

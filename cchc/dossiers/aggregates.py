@@ -56,10 +56,6 @@ def db_date(value: date) -> Any:
     return connection.ops.adapt_datefield_value(value)
 
 
-def as_date(value: Any) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
-
-
 def _flag(condition: str, value: int = 1) -> str:
     return f"CASE WHEN {condition} THEN {value} ELSE 0 END"
 

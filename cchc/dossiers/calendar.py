@@ -180,23 +180,11 @@ class WorkingCalendar:
             candidate -= timedelta(days=1)
         return candidate
 
-    def next_working_day(self, day: date) -> date:
-        """The first working day strictly after `day`."""
-        candidate = day + timedelta(days=1)
-        while not self.is_working_day(candidate):
-            candidate += timedelta(days=1)
-        return candidate
-
     def working_days_between(self, start: date, end: date) -> int:
         """Working days after `start` up to and including `end`; 0 when `end` ≤ `start`."""
         if end <= start:
             return 0
         return self.cumulative_working_days(end) - self.cumulative_working_days(start)
-
-    def working_days_between_ordinals(self, start: int, end: int) -> int:
-        if end <= start:
-            return 0
-        return self.cumulative_by_ordinal(end) - self.cumulative_by_ordinal(start)
 
     def add_working_days(self, day: date, count: int) -> date:
         """The `count`-th working day after `day` (before it when negative); `day` itself for 0."""

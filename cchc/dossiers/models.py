@@ -9,7 +9,6 @@ progress) are kept as deltas whose prefix sum at a day is the count on that day.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 from typing import Any
 
@@ -77,9 +76,7 @@ class OnlineLevel(models.TextChoices):
 
 
 class DossierQuerySet(UnitScopedQuerySet):
-    def open_on(self, day: dt.date) -> DossierQuerySet:
-        """Received by `day` and not ended by it."""
-        return self.filter(received_day__lte=day).filter(Q(end_day__isnull=True) | Q(end_day__gt=day))
+    """Dossiers, scoped to what a user may see through `UnitScopedQuerySet`."""
 
 
 class Dossier(models.Model):
@@ -166,10 +163,6 @@ class Dossier(models.Model):
     def __str__(self) -> str:
         return self.code
 
-    @property
-    def end_at(self) -> dt.datetime | None:
-        return self.finished_at or self.returned_at
-
 
 class CalendarYear(models.Model):
     """A year of the working calendar: seeded from the holiday library, then edited; versioned."""
@@ -219,10 +212,6 @@ class CalendarDay(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.year = self.day.year
         super().save(*args, **kwargs)
-
-    @property
-    def is_working(self) -> bool:
-        return self.kind == self.Kind.WORKING_DAY
 
 
 class WorkingDayTally(models.Model):

@@ -8,7 +8,6 @@ denominators, never averaged.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -123,15 +122,3 @@ def aggregate(measure: Measure, values: Sequence[MeasureValue]) -> Reading:
     if measure.aggregation == Measure.Aggregation.SUM:
         return Reading(sum(numbers, Decimal(0)))
     return Reading((sum(numbers, Decimal(0)) / len(numbers)).quantize(TWO_PLACES, ROUND_HALF_UP))
-
-
-def series(measure: Measure, unit: Unit, periods: Sequence[Period], as_of: dt.date | None = None) -> list[Reading]:
-    """One reading per period (a trend line)."""
-    return [read(measure, unit, period, as_of) for period in periods]
-
-
-def group_by_unit(values: Sequence[MeasureValue]) -> dict[int, list[MeasureValue]]:
-    grouped: dict[int, list[MeasureValue]] = defaultdict(list)
-    for value in values:
-        grouped[value.unit_id].append(value)
-    return grouped

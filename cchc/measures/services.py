@@ -269,11 +269,3 @@ def set_target(
         unit=unit,
     )
     return target
-
-
-@transaction.atomic
-def delete_target(*, actor: Any, target: Target) -> None:
-    require(actor, Action.MANAGE_PLANS, target.unit)
-    before = snapshot(target)
-    record(actor=actor, action="delete", instance=target, before=before, unit=target.unit)
-    target.delete()

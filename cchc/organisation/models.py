@@ -114,13 +114,3 @@ class Unit(models.Model):
     def descendants(self, include_self: bool = True) -> UnitQuerySet:
         queryset = Unit.objects.subtree_of(self)
         return queryset if include_self else queryset.exclude(pk=self.pk)
-
-    def is_within(self, other: Unit) -> bool:
-        return self.path.startswith(other.path)
-
-    @property
-    def document_heading(self) -> str:
-        """The issuing-body lines of an official document: «ỦY BAN NHÂN DÂN / XÃ HOÀNG VIỆT»."""
-        if self.kind.is_administrative:
-            return f"ỦY BAN NHÂN DÂN\n{self.name.upper()}"
-        return self.name.upper()

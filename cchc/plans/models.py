@@ -259,9 +259,6 @@ class TaskQuerySet(UnitScopedQuerySet):
         """Open tasks of issued plans whose (last) due date has passed."""
         return self.in_issued_plans().open().filter(due_date__lt=today)
 
-    def due_between(self, first: dt.date, last: dt.date) -> TaskQuerySet:
-        return self.in_issued_plans().open().filter(due_date__gte=first, due_date__lte=last)
-
 
 class Task(models.Model):
     class Status(models.TextChoices):

@@ -16,7 +16,7 @@ from django.db.models import Exists, OuterRef
 
 from cchc.core.formatting import date as vn_date
 from cchc.core.formatting import percent
-from cchc.measures.periods import Period, PeriodKind, for_kind, half, latest_complete, nine_months, parse
+from cchc.measures.periods import Period, PeriodKind, for_kind, half, latest_complete, nine_months
 from cchc.organisation.models import Unit
 from cchc.plans.documents import ReportDocument, Section, Signer, SimpleTable, write_report_docx
 from cchc.plans.exporting import header_for, signer_for
@@ -44,10 +44,6 @@ def report_period(kind: str, today: dt.date) -> Period:
     if kind == PeriodKind.NINE_MONTHS:
         return nine_months(today.year if today.month >= 10 else today.year - 1)
     return latest_complete(kind, today)
-
-
-def period_from_key(key: str) -> Period:
-    return parse(key)
 
 
 @dataclass

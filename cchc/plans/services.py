@@ -369,41 +369,6 @@ def _check_responsible(plan: Plan, user: Any) -> None:
 
 
 @transaction.atomic
-def update_task(
-    *,
-    actor: Any,
-    task: Task,
-    area: Area | str | None = None,
-    lead_units: Iterable[Unit] | None = None,
-    coordinating_units: Iterable[Unit] | None = None,
-    **fields: Any,
-) -> Task:
-    _require(actor, Action.MANAGE_PLANS, task.plan.unit)
-    _require_draft(task.plan)
-    _check_fields(fields, TASK_FIELDS)
-    before = snapshot(task)
-    for name, value in fields.items():
-        setattr(task, name, value.strip() if isinstance(value, str) else value)
-    if area is not None:
-        task.area = area_for(task.plan, area) if isinstance(area, str) else area
-    _validate_task(task)
-    derive_due_dates(task)
-    task.save()
-    if lead_units is not None or coordinating_units is not None or {"lead_text", "coordinating_text"} & set(fields):
-        _set_units(task, lead_units, coordinating_units)
-    record(actor=actor, action="update", instance=task, before=before, after=snapshot(task), unit=task.plan.unit)
-    return task
-
-
-@transaction.atomic
-def delete_task(*, actor: Any, task: Task) -> None:
-    _require(actor, Action.MANAGE_PLANS, task.plan.unit)
-    _require_draft(task.plan)
-    record(actor=actor, action="delete", instance=task, before=snapshot(task), unit=task.plan.unit)
-    task.delete()
-
-
-@transaction.atomic
 def set_responsible(*, actor: Any, task: Task, user: Any) -> Task:
     """Name (or clear, with None) the official responsible for a task; allowed until the plan closes."""
     _require(actor, Action.MANAGE_PLANS, task.plan.unit)

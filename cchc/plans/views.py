@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -459,7 +459,3 @@ def export(request: HttpRequest, pk: int) -> HttpResponse:
     prefix = "quyet-dinh-ke-hoach" if kind == "qd" or plan.with_decision else "ke-hoach"
     response["Content-Disposition"] = f'attachment; filename="{prefix}-{base}.docx"'
     return response
-
-
-def forbidden_message(error: PermissionDenied) -> str:
-    return str(error) or "Bạn không có quyền thực hiện thao tác này."

@@ -17,7 +17,6 @@ from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.urls import reverse
 
 from cchc.accounts.access import Action, can
 from cchc.assessment.models import Round, RoundUnit
@@ -293,10 +292,6 @@ def draft_all(*, actor: Any, round_: Round, target: Target | None = None, progre
         if progress is not None:
             progress(100 * position / len(units), f"{position}/{len(units)} đơn vị")
     return DraftAllSummary(saved=saved, skipped=skipped)
-
-
-def plan_url(plan: Plan) -> str:
-    return reverse("plans:detail", args=[plan.pk])
 
 
 # --- effort weights ----------------------------------------------------------------------------------

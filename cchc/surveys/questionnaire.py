@@ -168,10 +168,6 @@ class Question:
     condition: Condition | None = None
 
     @property
-    def is_respondent_question(self) -> bool:
-        return self.respondent_attribute is not None
-
-    @property
     def is_criterion(self) -> bool:
         return self.kind is QuestionKind.SCALE5
 

@@ -95,12 +95,6 @@ def format_code(code: str) -> str:
     return f"{code[:4]}-{code[4:]}".upper()
 
 
-def invitation_is_valid(round_unit: RoundUnit, code: str) -> bool:
-    return InvitationCode.objects.filter(
-        round_unit=round_unit, code_hash=code_hash(round_unit, code), used_at__isnull=True
-    ).exists()
-
-
 # --- the submission ----------------------------------------------------------------------------------
 
 
