@@ -8,7 +8,9 @@ valid rows are saved and the others reported. Either way a crash rolls the whole
 
 from __future__ import annotations
 
+import re
 import time
+import zipfile
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -122,15 +124,57 @@ def profile_from_saved(saved: SavedImportProfile) -> ImportProfile:
     return ImportProfile(name=saved.name, headers=headers)
 
 
-def count_lines(path: Path) -> int | None:
-    """Rows of a CSV file (roughly: quoted line breaks count too), for the progress bar."""
-    if path.suffix.casefold() not in {".csv", ".txt"}:
+def count_rows(path: Path) -> int | None:
+    """Data rows of a file, roughly, for the progress bar and to choose the bulk path; None if unknown.
+
+    CSV: its line breaks (quoted ones count too). A workbook: the first sheet's declared dimension,
+    read from the head of its XML without loading the sheet, or (writers may omit it) the sheet's size
+    over the size of the rows in its head.
+    """
+    suffix = path.suffix.casefold()
+    if suffix in {".csv", ".txt"}:
+        count = 0
+        with path.open("rb") as handle:
+            while chunk := handle.read(1 << 22):
+                count += chunk.count(b"\n")
+        return max(count - 1, 1)
+    if suffix in {".xlsx", ".xlsm"}:
+        return _declared_sheet_rows(path)
+    return None
+
+
+_SHEET_ID = re.compile(rb'<(?:\w+:)?sheet\b[^>]*?\br:id="([^"]+)"')
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="[A-Z]+\d+:[A-Z]+(\d+)"')
+_ROW = re.compile(rb"<(?:\w+:)?row[\s>]")
+_SHEET_HEAD_BYTES = 1 << 16
+
+
+def _declared_sheet_rows(path: Path) -> int | None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            first = _SHEET_ID.search(archive.read("xl/workbook.xml"))
+            relations = archive.read("xl/_rels/workbook.xml.rels")
+            if first is None:
+                return None
+            target = re.search(
+                rb'Id="' + re.escape(first.group(1)) + rb'"[^>]*?Target="([^"]+)"', relations
+            ) or re.search(rb'Target="([^"]+)"[^>]*?Id="' + re.escape(first.group(1)) + rb'"', relations)
+            if target is None:
+                return None
+            name = target.group(1).decode()
+            name = name.lstrip("/") if name.startswith("/") else f"xl/{name}"
+            size = archive.getinfo(name).file_size
+            with archive.open(name) as sheet:
+                head = sheet.read(_SHEET_HEAD_BYTES)
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return None  # the reader reports what is wrong with the file
+    dimension = _DIMENSION.search(head)
+    if dimension:
+        return max(int(dimension.group(1)) - 1, 1)
+    rows = len(_ROW.findall(head))
+    if not rows:
         return None
-    count = 0
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 22):
-            count += chunk.count(b"\n")
-    return max(count - 1, 1)
+    return max(round(rows * size / len(head)) - 1, 1)
 
 
 def import_file(
@@ -149,7 +193,7 @@ def import_file(
     started = time.perf_counter()
     settings_row = DossierSettings.current()
     unit_ids = dict(Unit.objects.values_list("code", "pk"))
-    expected = count_lines(file_path)
+    expected = count_rows(file_path)
     try:
         with without_cycle_collection(), transaction.atomic():
             calendar = calendar_store.current_calendar()

@@ -235,3 +235,42 @@ def test_codes_and_statuses_with_backslashes_tabs_and_line_breaks_are_kept_exact
     assert import_file(path).created == 1
     dossier = Dossier.objects.get()
     assert (dossier.code, dossier.status) == ("HS\\1", "Đã\ttrả\nxong")
+
+
+def test_a_workbooks_rows_are_counted_from_its_dimension_or_estimated_without_one(tmp_path):
+    from openpyxl import Workbook
+
+    declared = Workbook()
+    for number in range(41):
+        declared.active.append([f"HS-{number}", "X01"])
+    declared.save(tmp_path / "declared.xlsx")
+    assert importing.count_rows(tmp_path / "declared.xlsx") == 40  # the header row is not a dossier
+
+    records = random_records(8, 3000, ["X01"])
+    write_xlsx(tmp_path / "streamed.xlsx", records)  # openpyxl's streaming writer declares no dimension
+    estimate = importing.count_rows(tmp_path / "streamed.xlsx")
+    assert estimate is not None and 2700 <= estimate <= 3300
+
+    (tmp_path / "broken.xlsx").write_bytes(b"not a zip")
+    assert importing.count_rows(tmp_path / "broken.xlsx") is None
+    (tmp_path / "so.csv").write_text("a\nb\nc\n", encoding="utf-8")
+    assert importing.count_rows(tmp_path / "so.csv") == 2
+
+
+def test_a_large_workbook_takes_the_bulk_path_in_a_second_process(world, tmp_path, monkeypatch):
+    from cchc.dossiers import rows, store
+
+    records = random_records(9, 60, ["X01", "X02"])
+    write_xlsx(tmp_path / "so.xlsx", records)
+    write_csv(tmp_path / "so.csv", records)
+    import_file(tmp_path / "so.csv")
+    expected = _totals()
+    _clear()
+    monkeypatch.setattr(importing, "READER_PROCESS_ROWS", 10)
+    monkeypatch.setattr(store, "BULK_ROWS", 10)
+    used = []
+    original = rows.prepare_file_in_process
+    monkeypatch.setattr(importing, "prepare_file_in_process", lambda *args: used.append(1) or original(*args))
+    result = import_file(tmp_path / "so.xlsx")
+    assert (result.saved, result.created, used) == (True, 60, [1])
+    assert _totals() == expected
