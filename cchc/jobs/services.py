@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import File
 from django.db import transaction
 
+from cchc.accounts.access import is_system_administrator
+from cchc.audit.services import record, snapshot
 from cchc.jobs.models import Job
 
 
@@ -38,6 +41,22 @@ def enqueue(
     return job
 
 
-def cancel(job: Job) -> bool:
-    with transaction.atomic():
-        return Job.objects.filter(pk=job.pk, status=Job.Status.QUEUED).update(status=Job.Status.CANCELLED) == 1
+def may_cancel(user: Any, job: Job) -> bool:
+    """Who started a job may call it off while it waits; so may a system administrator."""
+    return job.status == Job.Status.QUEUED and (
+        is_system_administrator(user) or (job.created_by_id is not None and job.created_by_id == user.pk)
+    )
+
+
+@transaction.atomic
+def cancel(*, actor: Any, job: Job) -> bool:
+    """Cancel a job still waiting; False when a worker took it first (it then runs to its end)."""
+    if not (is_system_administrator(actor) or (job.created_by_id is not None and job.created_by_id == actor.pk)):
+        raise PermissionDenied("Chỉ người tạo công việc hoặc quản trị hệ thống được hủy công việc này.")
+    before = snapshot(job)
+    # Compare-and-set: a worker claims with the same condition, so exactly one of the two wins.
+    if Job.objects.filter(pk=job.pk, status=Job.Status.QUEUED).update(status=Job.Status.CANCELLED) != 1:
+        return False
+    job.refresh_from_db()
+    record(actor=actor, action="update", instance=job, before=before, after=snapshot(job), note="Hủy công việc")
+    return True

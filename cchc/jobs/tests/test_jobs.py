@@ -106,3 +106,44 @@ def test_another_communes_officer_cannot_see_or_download_a_job(client, world):
     client.force_login(world.other_officer)
     assert client.get(reverse("jobs:detail", args=[job.pk])).status_code == 404
     assert client.get(reverse("jobs:download", args=[job.pk])).status_code == 404
+
+
+def test_who_started_a_waiting_job_cancels_it_and_the_change_is_audited(client, world):
+    from cchc.audit.models import Change
+
+    job = enqueue("test.record", "Nhập sổ hồ sơ", user=world.officer, unit=world.commune)
+    client.force_login(world.officer)
+    assert "Hủy công việc" in client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    response = client.post(reverse("jobs:cancel", args=[job.pk]))
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert job.status == Job.Status.CANCELLED
+    assert Change.objects.for_object(job).filter(actor=world.officer).exists()
+    assert claim_next("worker-a") is None  # a cancelled job is never run
+
+
+def test_a_job_a_worker_already_took_is_not_cancelled(client, world):
+    job = enqueue("test.record", "Nhập sổ hồ sơ", user=world.officer)
+    claim_next("worker-a")
+    client.force_login(world.officer)
+    assert "Hủy công việc" not in client.get(reverse("jobs:detail", args=[job.pk])).content.decode()
+    response = client.post(reverse("jobs:cancel", args=[job.pk]), follow=True)
+    assert "không hủy được" in response.content.decode()
+    job.refresh_from_db()
+    assert job.status == Job.Status.RUNNING
+
+
+def test_another_user_cannot_cancel_a_job_and_nothing_changes(client, world):
+    job = enqueue("test.record", "Nhập sổ hồ sơ", user=world.officer, unit=world.commune)
+    client.force_login(world.leader)  # sees the commune's jobs, did not start this one
+    assert client.get(reverse("jobs:detail", args=[job.pk])).status_code == 200
+    assert client.post(reverse("jobs:cancel", args=[job.pk])).status_code == 403
+    client.force_login(world.other_officer)  # another commune: cannot even see it
+    assert client.post(reverse("jobs:cancel", args=[job.pk])).status_code == 404
+    assert client.get(reverse("jobs:cancel", args=[job.pk])).status_code == 405
+    job.refresh_from_db()
+    assert job.status == Job.Status.QUEUED
+    client.force_login(world.admin)
+    client.post(reverse("jobs:cancel", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.status == Job.Status.CANCELLED
