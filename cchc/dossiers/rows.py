@@ -27,6 +27,7 @@ from cchc.dossiers.calendar import WorkingCalendar
 from cchc.dossiers.classify import DossierRules
 from cchc.dossiers.counters import Accumulator, Totals
 from cchc.dossiers.facts import StoredFacts, facts_for_records
+from cchc.dossiers.fast_reading import read_record_batches
 from cchc.dossiers.parsing import (
     CODE,
     PROCEDURE_CODE,
@@ -34,7 +35,6 @@ from cchc.dossiers.parsing import (
     ImportFileError,
     ImportProfile,
     RowError,
-    read_record_batches,
 )
 
 VIETNAM: Final = timezone(timedelta(hours=7))

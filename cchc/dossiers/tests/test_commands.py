@@ -8,9 +8,9 @@ from datetime import date, datetime
 import pytest
 from django.core.management import CommandError, call_command
 
+from cchc.dossiers.fast_reading import read_records
 from cchc.dossiers.kpis import kpis
 from cchc.dossiers.models import ApiClient, Dossier
-from cchc.dossiers.parsing import read_records
 from cchc.dossiers.tests.factories import random_records, record, save
 
 pytestmark = pytest.mark.django_db

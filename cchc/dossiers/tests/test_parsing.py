@@ -6,6 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
+from cchc.dossiers.fast_reading import read_record_batches, read_records
 from cchc.dossiers.parsing import (
     CHANNEL_IN_PERSON,
     CHANNEL_ONLINE,
@@ -17,7 +18,6 @@ from cchc.dossiers.parsing import (
     DossierRecord,
     ImportFileError,
     ImportProfile,
-    iter_rows,
     normalise_header,
     parse_boolean,
     parse_channel,
@@ -25,11 +25,10 @@ from cchc.dossiers.parsing import (
     parse_date,
     parse_datetime,
     parse_online_level,
-    read_record_batches,
-    read_records,
     validate_row,
     validate_rows,
 )
+from cchc.dossiers.tables import iter_rows
 
 HEADERS = [DEFAULT_PROFILE.label(name) for name in FIELD_NAMES]
 UNITS = {"XA01", "XA02"}

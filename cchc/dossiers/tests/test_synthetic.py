@@ -5,7 +5,11 @@ import pytest
 
 from cchc.dossiers.calendar import vietnam_calendar
 from cchc.dossiers.classify import EARLY, LATE, ON_TIME, OVERDUE, classify_batch
-from cchc.dossiers.parsing import CHANNEL_ONLINE, ONLINE_FULL, read_records
+from cchc.dossiers.fast_reading import read_records
+from cchc.dossiers.parsing import (
+    CHANNEL_ONLINE,
+    ONLINE_FULL,
+)
 from cchc.dossiers.synthetic import PROCEDURES, generate_dossiers, unit_profiles, write_csv, write_xlsx
 
 CALENDAR = vietnam_calendar(range(2023, 2026))
