@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 from django.urls import reverse
@@ -91,3 +91,24 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client):
     response = client.get(reverse("dossiers:index"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_a_partial_import_refusing_another_communes_code_keeps_every_figure_exact(world, dossiers, tmp_path):
+    from cchc.dossiers import aggregates
+    from cchc.dossiers.kpis import kpis
+
+    def figures():  # type: ignore[no-untyped-def]
+        return [kpis(unit, date(2024, 1, 1), date(2024, 12, 31), date(2025, 1, 1))[0].counts for unit in units]
+
+    units = [world.province, world.commune, world.other_commune]
+    records = [
+        record("OTHER-1", datetime(2024, 4, 2, 8), datetime(2024, 4, 6)),  # stored for X02: refused
+        record("OWN-2", datetime(2024, 5, 2, 8), datetime(2024, 5, 6), finished=datetime(2024, 5, 3, 9)),
+    ]
+    write_csv(tmp_path / "mixed.csv", records)
+    result = import_file(tmp_path / "mixed.csv", allowed_unit_ids=import_scope(world.officer), partial=True)
+    assert (result.saved, result.created, result.error_count) == (True, 1, 1)
+    kept = figures()
+    aggregates.rebuild()  # the aggregates from scratch: what the import's increments must equal
+    assert kept == figures()
+    assert kept[1].received == 2 and kept[2].received == 1
