@@ -156,7 +156,11 @@ def unknown_field_id() -> int:
 @transaction.atomic
 def rebuild() -> None:
     """Every aggregate from the stored facts, in SQL: the dossiers' events grouped once per unit,
-    procedure and day, then the five tables from that (much smaller) grouping."""
+    procedure and day, then the five tables from that (much smaller) grouping.
+
+    Rows are written in key order, so that a unit's days lie together on disk: a province's
+    screen then reads a few hundred pages of a day table instead of one page per row.
+    """
     events, params = events_sql()
     unknown = unknown_field_id()
     grouped = "dossier_events_grouped"
@@ -174,27 +178,30 @@ def rebuild() -> None:
         )
         cursor.execute(
             f"INSERT INTO {UNIT_DAY} (unit_id, day, {COUNTER_LIST}) "
-            f"SELECT unit_id, day, {_sums()} FROM {grouped} GROUP BY unit_id, day"
+            f"SELECT unit_id, day, {_sums()} FROM {grouped} GROUP BY unit_id, day ORDER BY unit_id, day"
         )
         cursor.execute(
             f"INSERT INTO {PROCEDURE_MONTH} (unit_id, month, procedure_id, {COUNTER_LIST}) "
-            f"SELECT unit_id, month, procedure_id, {_sums()} FROM {grouped} GROUP BY unit_id, month, procedure_id"
+            f"SELECT unit_id, month, procedure_id, {_sums()} FROM {grouped} GROUP BY unit_id, month, procedure_id "
+            "ORDER BY unit_id, month, procedure_id"
         )
         cursor.execute(
             f"INSERT INTO {FIELD_DAY} (unit_id, day, field_id, {COUNTER_LIST}) "
             f"SELECT g.unit_id, g.day, COALESCE(p.field_id, %s), {_sums('g.')} FROM {grouped} g "
-            f"JOIN {PROCEDURE} p ON p.id = g.procedure_id GROUP BY g.unit_id, g.day, COALESCE(p.field_id, %s)",
+            f"JOIN {PROCEDURE} p ON p.id = g.procedure_id GROUP BY g.unit_id, g.day, COALESCE(p.field_id, %s) "
+            "ORDER BY 1, 2, 3",
             [unknown, unknown],
         )
         cursor.execute(
             f"INSERT INTO {FIELD_MONTH} (unit_id, month, field_id, {COUNTER_LIST}) "
             f"SELECT g.unit_id, g.month, COALESCE(p.field_id, %s), {_sums('g.')} FROM {grouped} g "
-            f"JOIN {PROCEDURE} p ON p.id = g.procedure_id GROUP BY g.unit_id, g.month, COALESCE(p.field_id, %s)",
+            f"JOIN {PROCEDURE} p ON p.id = g.procedure_id GROUP BY g.unit_id, g.month, COALESCE(p.field_id, %s) "
+            "ORDER BY 1, 2, 3",
             [unknown, unknown],
         )
         cursor.execute(
             f"INSERT INTO {UNIT_MONTH} (unit_id, month, {COUNTER_LIST}) "
-            f"SELECT unit_id, month, {_sums()} FROM {PROCEDURE_MONTH} GROUP BY unit_id, month"
+            f"SELECT unit_id, month, {_sums()} FROM {PROCEDURE_MONTH} GROUP BY unit_id, month ORDER BY unit_id, month"
         )
         cursor.execute(f"DROP TABLE {grouped}")
         if is_postgresql():
@@ -213,6 +220,7 @@ def _increment_sql(table: str, keys: Sequence[str], source: str) -> str:
 def _upsert_increments(table: str, keys: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
     if not rows:
         return
+    rows.sort(key=lambda row: row[: len(keys)])  # in key order on disk: see rebuild()
     with connection.cursor() as cursor:
         if is_postgresql():
             cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table})")

@@ -231,25 +231,28 @@ class _Source:
         params.extend(event_params)
         return self._grouped(label, f"({events}) e", "e", "1 = 1", sign)
 
+    def _day_part(self, label: int, days: tuple[date, date], params: list[Any], sign: int = 1) -> str:
+        if self.by_procedure:
+            return self._event_part(label, days, params, sign)
+        part_params: list[Any] = [aggregates.db_date(days[0]), aggregates.db_date(days[1])]
+        where = "t.day BETWEEN %s AND %s" + _in_list("t.unit_id", self.unit_ids, part_params)
+        params.extend(part_params)
+        return self._grouped(label, f"{self.day_table} t", "t", where, sign)
+
     def _day_parts(self, label: int, days: tuple[date, date], params: list[Any]) -> list[str]:
-        if not self.by_procedure:
-            part_params: list[Any] = [aggregates.db_date(days[0]), aggregates.db_date(days[1])]
-            where = "t.day BETWEEN %s AND %s" + _in_list("t.unit_id", self.unit_ids, part_params)
-            params.extend(part_params)
-            return [self._grouped(label, f"{self.day_table} t", "t", where)]
-        # Part of a month by procedure: count the dossiers' events of those days, or take the whole
-        # month and subtract the events of the other days, whichever reads fewer past days (days to
-        # come hold only the few open dossiers' future due dates).
+        """Part of a month: its days, or the whole month less the other days, whichever reads fewer
+        past days (a month row costs about a day's rows; days to come hold only the few open dossiers'
+        due dates). By procedure the days are the dossiers' own events, else the day tables' rows."""
         start, end = days
         month_start, month_end = start.replace(day=1), _month_end(start)
-        direct = _past_days(start, end, self.today)
         rest = [(month_start, start - timedelta(days=1)), (end + timedelta(days=1), month_end)]
         rest = [(first, last) for first, last in rest if first <= last]
-        if sum(_past_days(first, last, self.today) for first, last in rest) >= direct:
-            return [self._event_part(label, days, params)]
+        direct = _past_days(start, end, self.today)
+        if sum(_past_days(first, last, self.today) for first, last in rest) + 1 >= direct:
+            return [self._day_part(label, days, params)]
         month = _month(start)
         parts = [self._month_part(label, (month, month), params)]
-        parts += [self._event_part(label, piece, params, sign=-1) for piece in rest]
+        parts += [self._day_part(label, piece, params, sign=-1) for piece in rest]
         return parts
 
     def range_sums(self, ranges: Sequence[DayRange]) -> dict[int, dict[tuple[Any, ...], Vector]]:

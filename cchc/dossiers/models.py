@@ -146,7 +146,13 @@ class Dossier(models.Model):
                 name="dossier_overdue_apology_idx",
                 condition=Q(overdue_apology_from__isnull=False),
             ),
-            models.Index(fields=["end_day"], name="dossier_late_apology_idx", condition=Q(late_apology_after_end=True)),
+            # Covering: a KPI period's late dossiers still waiting for their apology are read from the
+            # index alone (at 10M dossiers, reading their rows made a screen miss its 100 ms).
+            models.Index(
+                fields=["end_day", "apology_date", "unit", "procedure", "apology_in_time", "late_apology_after_end"],
+                name="dossier_late_apology_idx",
+                condition=Q(late_apology_after_end=True),
+            ),
             models.Index(
                 fields=["unit", "apology_date"],
                 name="dossier_unit_late_apology_idx",

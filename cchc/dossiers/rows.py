@@ -165,7 +165,7 @@ class RowMaker:
     last_year: int
     allowed_unit_ids: frozenset[int] | None = None
     unit_label: str = "Mã đơn vị"
-    # Counting goes with reading: on both engines the writer is the busier process of a large import.
+    # Whether this maker counts contributions (the writer says which process has the time to spare).
     counts: bool = True
     # Fields of the procedures already stored (code → field name); a new code takes its first record's.
     procedure_fields: Mapping[str, str] = field(default_factory=dict)

@@ -183,7 +183,9 @@ class DossierWriter:
             last_year=last,
             allowed_unit_ids=self.allowed_unit_ids,
             unit_label=profile.label(UNIT_CODE),
-            counts=keep_aggregates,
+            # On PostgreSQL the writer only streams COPY text, so the reader counts; SQLite's reader is
+            # the busier process (parsing), so there the writer counts from the rows it inserts.
+            counts=self.postgresql and keep_aggregates,
             procedure_fields=self.procedures.field_names(),
         )
         # Contributions counted elsewhere (a reader process) and those of stored versions, subtracted.
@@ -271,9 +273,12 @@ class DossierWriter:
         return f"SELECT d.code, {columns} FROM {DOSSIER_TABLE} d {where}"
 
     def _subtract(self, contributions: Any) -> None:
-        """Take away contributions keyed by procedure id or code (both known once the batch is ensured)."""
+        self._count(contributions, -1)
+
+    def _count(self, contributions: Any, sign: int) -> None:
+        """Fold contributions keyed by procedure id or code (both known once the batch is ensured)."""
         accumulator = Accumulator()
-        accumulator.add(contributions, -1)
+        accumulator.add(contributions, sign)
         self.totals.fields.update(self.procedures.field_by_code)
         self.totals.fields.update(self.procedures.field_by_id)
         self.totals.fold(accumulator)
@@ -299,10 +304,11 @@ class DossierWriter:
                     for row, number in zip(rows, row_numbers, strict=True)
                     if row[0] in foreign
                 ]
-                self._subtract(map(contribution_of, [row for row in rows if row[0] in foreign]))
                 rows = [row for row in rows if row[0] not in foreign]
                 old = [row for row in old if row[0] not in foreign]
         self._subtract(row[1:] for row in old)
+        if self.keep_aggregates:
+            self._count(map(contribution_of, rows), 1)
         existing = {row[0] for row in old}
         new_rows = [row for row in rows if row[0] not in existing] if existing else rows
         values = ", ".join(_PROCEDURE_ID if name == "procedure_id" else "?" for name in ROW_COLUMNS)

@@ -134,5 +134,13 @@ class Migration(migrations.Migration):
             model_name='dossier',
             index=models.Index(condition=models.Q(('late_apology_after_end', True)), fields=['apology_gap_days'], name='dossier_apology_gap_idx'),
         ),
+        migrations.RemoveIndex(
+            model_name='dossier',
+            name='dossier_late_apology_idx',
+        ),
+        migrations.AddIndex(
+            model_name='dossier',
+            index=models.Index(condition=models.Q(('late_apology_after_end', True)), fields=['end_day', 'apology_date', 'unit', 'procedure', 'apology_in_time', 'late_apology_after_end'], name='dossier_late_apology_idx'),
+        ),
         migrations.RunPython(queue_full_recompute, migrations.RunPython.noop),
     ]
