@@ -41,17 +41,19 @@ def enqueue(
     return job
 
 
+def _started_or_administers(user: Any, job: Job) -> bool:
+    """Who started a job may call it off; so may a system administrator."""
+    return is_system_administrator(user) or (job.created_by_id is not None and job.created_by_id == user.pk)
+
+
 def may_cancel(user: Any, job: Job) -> bool:
-    """Who started a job may call it off while it waits; so may a system administrator."""
-    return job.status == Job.Status.QUEUED and (
-        is_system_administrator(user) or (job.created_by_id is not None and job.created_by_id == user.pk)
-    )
+    return job.status == Job.Status.QUEUED and _started_or_administers(user, job)
 
 
 @transaction.atomic
 def cancel(*, actor: Any, job: Job) -> bool:
     """Cancel a job still waiting; False when a worker took it first (it then runs to its end)."""
-    if not (is_system_administrator(actor) or (job.created_by_id is not None and job.created_by_id == actor.pk)):
+    if not _started_or_administers(actor, job):
         raise PermissionDenied("Chỉ người tạo công việc hoặc quản trị hệ thống được hủy công việc này.")
     before = snapshot(job)
     # Compare-and-set: a worker claims with the same condition, so exactly one of the two wins.
