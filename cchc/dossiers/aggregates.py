@@ -315,6 +315,16 @@ def fact_expressions(rules: DossierRules) -> dict[str, str]:
     }
 
 
+def affected_condition(days: Sequence[date]) -> tuple[str, list[Any]]:
+    """SQL (and its parameters) selecting the dossiers whose working-day arithmetic spans one of `days`:
+    received before it and ended on or after it, or apologised on or before it and due after it."""
+    condition = "(received_day < %s AND end_day >= %s) OR (apology_date <= %s AND due_day > %s)"
+    params: list[Any] = []
+    for day in days:
+        params.extend([db_date(day)] * 4)
+    return " OR ".join([condition] * len(days)), params
+
+
 def recompute_facts(rules: DossierRules, changed_days: Iterable[date] | None = None) -> int:
     """Rewrite the facts that depend on the calendar or the rules; only rows whose facts change are written.
 
@@ -327,11 +337,7 @@ def recompute_facts(rules: DossierRules, changed_days: Iterable[date] | None = N
         days = sorted(set(changed_days))
         if not days:
             return 0
-        spans = []
-        for day in days:
-            spans.append("(received_day < %s AND end_day >= %s) OR (apology_date <= %s AND due_day > %s)")
-            params.extend([db_date(day)] * 4)
-        affected = " OR ".join(spans)
+        affected, params = affected_condition(days)
     if is_postgresql():
         return _recompute_facts_postgresql(rules, affected, params)
     expressions = fact_expressions(rules)

@@ -35,15 +35,6 @@ def _refresh_tally() -> None:
     calendar_store.sync_tally(calendar, first, last)
 
 
-def _affected_condition(days: list[date]) -> tuple[str, list[Any]]:
-    parts = []
-    params: list[Any] = []
-    for day in days:
-        parts.append("(received_day < %s AND end_day >= %s) OR (apology_date <= %s AND due_day > %s)")
-        params.extend([aggregates.db_date(day)] * 4)
-    return " OR ".join(parts), params
-
-
 def _contributions(condition: str, params: list[Any]) -> list[tuple[Any, ...]]:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(CONTRIBUTION_COLUMNS)} FROM {aggregates.DOSSIER} WHERE {condition}", params)
@@ -70,7 +61,7 @@ def recompute(changed_days: Iterable[date] | None = None) -> RecomputeResult:
             days = sorted(set(changed_days))
             changed = 0
             if days:
-                condition, params = _affected_condition(days)
+                condition, params = aggregates.affected_condition(days)
                 accumulator = Accumulator()
                 accumulator.add(_contributions(condition, params), -1)
                 changed = aggregates.recompute_facts(rules, days)

@@ -16,8 +16,9 @@ from cchc.dossiers.kpi_math import (
     month_periods,
     score_766,
 )
-from cchc.dossiers.parsing import CHANNEL_IN_PERSON, CHANNEL_ONLINE, ONLINE_FULL, ONLINE_PARTIAL, DossierRecord
+from cchc.dossiers.parsing import CHANNEL_ONLINE, ONLINE_FULL, ONLINE_PARTIAL
 from cchc.dossiers.synthetic import generate_dossiers
+from cchc.dossiers.tests.factories import record
 
 CALENDAR = vietnam_calendar(range(2023, 2026))
 JANUARY_2024 = (date(2024, 1, 1), date(2024, 1, 31))
@@ -25,27 +26,8 @@ TODAY = date(2026, 1, 1)
 
 
 def dossier(received, due, finished=None, **changes):
-    base = DossierRecord(
-        code="HS",
-        unit_code="XA01",
-        procedure_code="1.001193",
-        procedure_name="Đăng ký khai sinh",
-        field="Hộ tịch",
-        received=received,
-        due=due,
-        finished=finished,
-        returned=None,
-        channel=CHANNEL_IN_PERSON,
-        online_level=None,
-        components_digitised=False,
-        result_digitised=False,
-        has_fee=False,
-        paid_online=False,
-        supplement_requests=0,
-        apology_date=None,
-        status="",
-    )
-    return classify_record(base._replace(**changes), CALENDAR)
+    changes = {"unit_code": "XA01", "procedure_code": "1.001193", **changes}
+    return classify_record(record("HS", received, due, finished, **changes), CALENDAR)
 
 
 def test_a_dossier_received_in_december_and_finished_in_january_counts_in_januarys_settled_figures_only():
