@@ -126,3 +126,58 @@ def test_a_calendar_change_recomputed_incrementally_equals_the_reference_with_th
         (FIRST, date(2024, 4, 30), date(2024, 3, 10)),
     ]:
         _assert_same(records, start, end, as_of, world)
+
+
+def _calendar_changes():
+    from cchc.dossiers.models import CalendarDay
+
+    # Two weekdays off and a worked Saturday: working-day counts across them all move.
+    CalendarDay.objects.create(day=date(2024, 2, 21), kind=CalendarDay.Kind.DAY_OFF, name="Nghỉ bù")
+    CalendarDay.objects.create(day=date(2024, 3, 4), kind=CalendarDay.Kind.DAY_OFF, name="Nghỉ bù")
+    CalendarDay.objects.create(day=date(2024, 3, 9), kind=CalendarDay.Kind.WORKING_DAY, name="Làm bù")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("seed", [4, 5])
+def test_a_calendar_change_fully_recomputed_equals_the_reference_with_the_new_calendar(world, seed):
+    _clear()
+    records = random_records(seed, 150, UNITS)
+    save(records)
+    _calendar_changes()
+    result = recompute.recompute()
+    assert result.full and result.facts_changed > 0
+    for start, end, as_of in [
+        (date(2024, 2, 1), date(2024, 3, 31), date(2024, 6, 30)),
+        (FIRST, date(2024, 4, 30), date(2024, 3, 10)),
+    ]:
+        _assert_same(records, start, end, as_of, world)
+
+
+@pytest.mark.django_db
+def test_a_full_recomputation_after_a_rule_change_stores_the_facts_the_python_rules_give(world):
+    from cchc.dossiers.facts import facts_for_records
+    from cchc.dossiers.models import DossierSettings
+
+    _clear()
+    records = random_records(6, 200, UNITS)
+    save(records)
+    _calendar_changes()
+    settings_row = DossierSettings.current()
+    settings_row.max_supplement_requests_before_late = 0
+    settings_row.apology_working_days_before_due = 2
+    settings_row.save()
+    assert recompute.recompute().facts_changed > 0
+    expected = facts_for_records(records, calendar_store.current_calendar(), settings_row.rules())
+    stored = {
+        code: (outcome, processing, in_time, after_end)
+        for code, outcome, processing, in_time, after_end in Dossier.objects.values_list(
+            "code", "outcome", "processing_working_days", "apology_in_time", "late_apology_after_end"
+        )
+    }
+    for record, facts in zip(records, expected, strict=True):
+        assert stored[record.code] == (
+            facts.outcome,
+            facts.processing_working_days,
+            facts.apology_in_time,
+            facts.late_apology_after_end,
+        ), record.code
