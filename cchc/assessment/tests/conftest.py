@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from cchc.assessment import services
 from cchc.assessment.framework_io import CriteriaSet as CriteriaSetData
@@ -15,6 +16,19 @@ from cchc.assessment.ranking import CriterionNode
 
 D = Decimal
 TODAY = dt.date(2026, 11, 10)
+
+
+@pytest.fixture
+def pinned_today(monkeypatch):  # type: ignore[no-untyped-def]
+    """Pages read today's date from the clock; the round's phases are fixed dates around TODAY, so
+    page tests see TODAY (read from the clock, the self-assessment phase closed once the calendar
+    passed it, and saves were refused)."""
+    real_localdate = timezone.localdate
+
+    def localdate(value=None, timezone=None):  # type: ignore[no-untyped-def]
+        return TODAY if value is None else real_localdate(value, timezone)
+
+    monkeypatch.setattr("django.utils.timezone.localdate", localdate)
 
 
 def leaf(code: str, maximum: str, rule: str = "manual", **params: object) -> CriterionNode:

@@ -15,6 +15,9 @@ from cchc.assessment.tests.conftest import TODAY, criterion, fill_all, pdf_uploa
 from cchc.audit.models import Change
 from cchc.testing import make_user
 
+# Pages read today's date from the clock; the round's phases are fixed dates around TODAY.
+pytestmark = pytest.mark.usefixtures("pinned_today")
+
 D = Decimal
 
 

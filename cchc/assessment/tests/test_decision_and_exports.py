@@ -4,6 +4,7 @@ import io
 from decimal import Decimal
 
 import docx
+import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -12,6 +13,9 @@ from cchc.assessment.decision import DecisionOptions, decision_bytes
 from cchc.assessment.models import LeafScore, RoundUnit
 from cchc.assessment.results import round_results
 from cchc.assessment.tests.conftest import criterion
+
+# Pages read today's date from the clock; the round's phases are fixed dates around TODAY.
+pytestmark = pytest.mark.usefixtures("pinned_today")
 
 D = Decimal
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -99,6 +99,7 @@ def test_one_document_backs_several_criteria_and_next_years_round(world, round_,
         services.delete_evidence(actor=world.officer, evidence=document)
 
 
+@pytest.mark.usefixtures("pinned_today")
 def test_the_self_assessment_page_attaches_and_uploads_evidence(client, world, entry):
     client.force_login(world.officer)
     target = criterion(entry.round, "3.4.1")

@@ -13,6 +13,8 @@ from cchc.assessment.models import LeafScore, RoundUnit
 from cchc.assessment.tests.conftest import TODAY, criterion, fill_all, pdf_upload
 from cchc.testing import make_unit
 
+pytestmark = pytest.mark.usefixtures("pinned_today")
+
 D = Decimal
 SELF_ASSESSMENT_QUERIES = 12
 RANKING_QUERIES = 9

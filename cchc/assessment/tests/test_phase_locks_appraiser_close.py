@@ -7,6 +7,9 @@ from cchc.assessment import services
 from cchc.assessment.models import Phase
 from cchc.audit.models import Change
 
+# Pages read today's date from the clock; the round's phases are fixed dates around TODAY.
+pytestmark = pytest.mark.usefixtures("pinned_today")
+
 
 @pytest.fixture
 def round_(world):
