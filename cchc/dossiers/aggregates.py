@@ -50,7 +50,8 @@ def is_postgresql() -> bool:
 
 def month_sql(column: str) -> str:
     if is_postgresql():
-        return f"CAST(EXTRACT(YEAR FROM {column}) * 100 + EXTRACT(MONTH FROM {column}) AS INTEGER)"
+        # DATE_PART, not EXTRACT: EXTRACT computes in numeric, several times slower over millions of rows.
+        return f"CAST(DATE_PART('year', {column}) * 100 + DATE_PART('month', {column}) AS INTEGER)"
     return f"CAST(strftime('%%Y%%m', {column}) AS INTEGER)"
 
 
