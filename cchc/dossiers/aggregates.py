@@ -364,23 +364,50 @@ def _outcome_sql(max_supplements: int) -> str:
     )
 
 
+# PostgreSQL reads the tally as two arrays indexed by day (the FROM item below): the tally holds every
+# day of its range (see calendar_store.sync_tally), so a day's position is its distance from the
+# first, and a day outside the range reads NULL, as a missing row would.
+_TALLY_ARRAYS = (
+    "(SELECT MIN(day) AS origin, ARRAY_AGG(through ORDER BY day) AS through_days, "
+    f"ARRAY_AGG(before ORDER BY day) AS before_days FROM {TALLY}) AS t"
+)
+
+
 def fact_expressions(rules: DossierRules) -> dict[str, str]:
-    """SQL for the calendar- and rule-dependent facts, reading WorkingDayTally (as classify.py computes them)."""
+    """SQL for the calendar- and rule-dependent facts, reading WorkingDayTally (as classify.py computes
+    them): on SQLite by a lookup per day, on PostgreSQL from `_TALLY_ARRAYS` (a lookup per row there
+    cost five times as much)."""
     outcome = _outcome_sql(rules.max_supplement_requests_before_late)
-    true, false = ("TRUE", "FALSE") if is_postgresql() else ("1", "0")
+    apology_days = int(rules.apology_working_days_before_due)
+    if is_postgresql():
+
+        def cumulative(column: str, day: str) -> str:
+            return f"t.{column}_days[{day} - t.origin + 1]"
+
+        # Outside the tally the comparison stays NULL, as it always has on PostgreSQL.
+        apology_in_time = (
+            f"ELSE {cumulative('before', 'due_day')} - {cumulative('before', 'apology_date')} >= {apology_days} END"
+        )
+        true, false = "TRUE", "FALSE"
+    else:
+
+        def cumulative(column: str, day: str) -> str:
+            return f"(SELECT {column} FROM {TALLY} WHERE day = {day})"
+
+        apology_in_time = (
+            f"WHEN {cumulative('before', 'due_day')} - {cumulative('before', 'apology_date')} >= {apology_days} "
+            "THEN 1 ELSE 0 END"
+        )
+        true, false = "1", "0"
     return {
         "outcome": outcome,
         "processing_working_days": (
             "CASE WHEN end_day IS NULL THEN NULL WHEN end_day <= received_day THEN 0 ELSE "
-            f"(SELECT through FROM {TALLY} WHERE day = end_day) - "
-            f"(SELECT through FROM {TALLY} WHERE day = received_day) END"
+            f"{cumulative('through', 'end_day')} - {cumulative('through', 'received_day')} END"
         ),
         "apology_in_time": (
-            "CASE WHEN apology_date IS NULL OR due_day IS NULL THEN NULL "
-            f"WHEN apology_date >= due_day THEN {false} "
-            f"WHEN (SELECT before FROM {TALLY} WHERE day = due_day) - "
-            f"(SELECT before FROM {TALLY} WHERE day = apology_date) >= {int(rules.apology_working_days_before_due)} "
-            f"THEN {true} ELSE {false} END"
+            f"CASE WHEN apology_date IS NULL OR due_day IS NULL THEN NULL WHEN apology_date >= due_day THEN {false} "
+            + apology_in_time
         ),
         "late_apology_after_end": (
             f"CASE WHEN ({outcome}) = 'late' AND apology_date IS NOT NULL AND apology_date > end_day "
@@ -412,54 +439,16 @@ def recompute_facts(rules: DossierRules, changed_days: Iterable[date] | None = N
         if not days:
             return 0
         affected, params = affected_condition(days)
-    if is_postgresql():
-        return _recompute_facts_postgresql(rules, affected, params)
     expressions = fact_expressions(rules)
-    changed = " OR ".join(f"{column} IS NOT ({expression})" for column, expression in expressions.items())
-    where = f"({changed})" + (f" AND ({affected})" if affected else "")
     assignments = ", ".join(f"{column} = {expression}" for column, expression in expressions.items())
+    if is_postgresql():
+        # One pass: the row of old facts against the row of new ones.
+        source = f" FROM {_TALLY_ARRAYS}"
+        changed = f"({', '.join(expressions)}) IS DISTINCT FROM ({', '.join(expressions.values())})"
+    else:
+        source = ""
+        changed = " OR ".join(f"{column} IS NOT ({expression})" for column, expression in expressions.items())
+    where = f"({changed})" + (f" AND ({affected})" if affected else "")
     with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {DOSSIER} SET {assignments} WHERE {where}", params)
-        return cursor.rowcount
-
-
-def _recompute_facts_postgresql(rules: DossierRules, affected: str, params: list[Any]) -> int:
-    """The same facts with the tally as two arrays indexed by day: one pass over the table.
-
-    Joining the tally four times and the result back to the table by id took five times as long.
-    The tally holds every day of its range (see calendar_store.sync_tally), so a day's position is
-    its distance from the first; a day outside the range reads NULL, as a missing join row would.
-    """
-    outcome = _outcome_sql(rules.max_supplement_requests_before_late)
-
-    def cumulative(column: str, day: str) -> str:
-        return f"t.{column}[{day} - t.origin + 1]"
-
-    fresh = {
-        "outcome": outcome,
-        "processing_working_days": (
-            "CASE WHEN end_day IS NULL THEN NULL WHEN end_day <= received_day THEN 0 ELSE "
-            f"{cumulative('through_days', 'end_day')} - {cumulative('through_days', 'received_day')} END"
-        ),
-        "apology_in_time": (
-            "CASE WHEN apology_date IS NULL OR due_day IS NULL THEN NULL WHEN apology_date >= due_day THEN FALSE "
-            f"ELSE {cumulative('before_days', 'due_day')} - {cumulative('before_days', 'apology_date')} "
-            f">= {int(rules.apology_working_days_before_due)} END"
-        ),
-        "late_apology_after_end": (
-            f"COALESCE(({outcome}) = 'late' AND apology_date IS NOT NULL AND apology_date > end_day, FALSE)"
-        ),
-    }
-    tally = (
-        "(SELECT MIN(day) AS origin, ARRAY_AGG(through ORDER BY day) AS through_days, "
-        f"ARRAY_AGG(before ORDER BY day) AS before_days FROM {TALLY}) AS t"
-    )
-    assignments = ", ".join(f"{column} = {expression}" for column, expression in fresh.items())
-    sql = (
-        f"UPDATE {DOSSIER} SET {assignments} FROM {tally} "
-        f"WHERE ({', '.join(fresh)}) IS DISTINCT FROM ({', '.join(fresh.values())})"
-        + (f" AND ({affected})" if affected else "")
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(f"UPDATE {DOSSIER} SET {assignments}{source} WHERE {where}", params)
         return cursor.rowcount
