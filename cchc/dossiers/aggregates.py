@@ -181,34 +181,40 @@ def rebuild() -> None:
     instead of the events). Rows are written in key order, so that a unit's days lie together on
     disk: a province's screen then reads a few hundred pages of a day table, not one page per row.
     """
+    if is_postgresql():
+        sums = EventSums()
+        sums.add(DOSSIER)
+        sums.apply(replace=True)
+        return
     unknown = unknown_field_id()
     with connection.cursor() as cursor:
-        if is_postgresql():
-            # A large GROUP BY spills to disk under the stock 4 MB of working memory.
-            cursor.execute("SET LOCAL work_mem = '256MB'")
-            _finest_tables_postgresql(cursor, unknown)
-        else:
-            for table in AGGREGATE_TABLES:
-                cursor.execute(f"DELETE FROM {table}")
-            _finest_tables_sqlite(cursor, unknown)
-        cursor.execute(
-            f"INSERT INTO {UNIT_DAY} (unit_id, day, {COUNTER_LIST}) "
-            f"SELECT unit_id, day, {_sums()} FROM {FIELD_DAY} GROUP BY unit_id, day ORDER BY unit_id, day"
-        )
-        cursor.execute(
-            f"INSERT INTO {FIELD_MONTH} (unit_id, month, field_id, {COUNTER_LIST}) "
-            f"SELECT t.unit_id, t.month, COALESCE(p.field_id, %s), {_sums('t.')} FROM {PROCEDURE_MONTH} t "
-            f"JOIN {PROCEDURE} p ON p.id = t.procedure_id GROUP BY t.unit_id, t.month, COALESCE(p.field_id, %s) "
-            "ORDER BY 1, 2, 3",
-            [unknown, unknown],
-        )
-        cursor.execute(
-            f"INSERT INTO {UNIT_MONTH} (unit_id, month, {COUNTER_LIST}) "
-            f"SELECT unit_id, month, {_sums()} FROM {FIELD_MONTH} GROUP BY unit_id, month ORDER BY unit_id, month"
-        )
-        if is_postgresql():
-            for table in AGGREGATE_TABLES:
-                cursor.execute(f"ANALYZE {table}")
+        for table in AGGREGATE_TABLES:
+            cursor.execute(f"DELETE FROM {table}")
+        _finest_tables_sqlite(cursor, unknown)
+        for table, keys, source in _coarse_sums(FIELD_DAY, PROCEDURE_MONTH, FIELD_MONTH, unknown):
+            cursor.execute(f"INSERT INTO {table} ({keys}, {COUNTER_LIST}) {source} {_in_key_order(keys)}")
+
+
+def _coarse_sums(field_day: str, procedure_month: str, field_month: str, unknown: int) -> list[tuple[str, str, str]]:
+    """(table, keys, SELECT) of the three coarse tables from the fine ones, or their increments from
+    fine increments: unit × day from unit × day × field, unit × field × month from unit × month ×
+    procedure, unit × month from unit × field × month (`field_month`, written before it is read)."""
+    sums = _sums(alias=True)
+    return [
+        (UNIT_DAY, "unit_id, day", f"SELECT unit_id, day, {sums} FROM {field_day} GROUP BY unit_id, day"),
+        (
+            FIELD_MONTH,
+            "unit_id, month, field_id",
+            f"SELECT t.unit_id AS unit_id, t.month AS month, COALESCE(p.field_id, {int(unknown)}) AS field_id, "
+            f"{_sums('t.', alias=True)} FROM {procedure_month} t JOIN {PROCEDURE} p ON p.id = t.procedure_id "
+            f"GROUP BY t.unit_id, t.month, COALESCE(p.field_id, {int(unknown)})",
+        ),
+        (UNIT_MONTH, "unit_id, month", f"SELECT unit_id, month, {sums} FROM {field_month} GROUP BY unit_id, month"),
+    ]
+
+
+def _in_key_order(keys: str) -> str:
+    return "ORDER BY " + ", ".join(str(position) for position in range(1, keys.count(",") + 2))
 
 
 _FINE_GRAINS: Final = (
@@ -217,44 +223,117 @@ _FINE_GRAINS: Final = (
 )
 
 
-def _kind_grouped(kind: EventKind, keys: str, unknown: int) -> str:
-    """One kind's events summed by `keys` with only that kind's counters (the others are zeros)."""
+def _kind_grouped(
+    kind: EventKind, keys: str, unknown: int, source: str = DOSSIER, sign: int = 1, fielded: bool = False
+) -> str:
+    """One kind's events summed by `keys` with only that kind's counters (the others are zeros).
+    A `fielded` source carries each row's field_id; otherwise it is looked up by procedure."""
     contributions = ", ".join(f"{expression} AS {name}" for name, expression in kind.values.items())
     # Integer parts, so that summing them again stays in integers (see _sums).
+    factor = "" if sign == 1 else f"{int(sign)} * "
     sums = ", ".join(
-        f"CAST(SUM({name}) AS INTEGER) AS {name}" if name in kind.values else f"0 AS {name}" for name in COUNTER_NAMES
+        f"CAST({factor}SUM({name}) AS INTEGER) AS {name}" if name in kind.values else f"0 AS {name}"
+        for name in COUNTER_NAMES
     )
-    return (
-        f"SELECT {keys}, {sums} FROM (SELECT d.unit_id, d.procedure_id, COALESCE(p.field_id, {int(unknown)}) "
-        f"AS field_id, {kind.day} AS day, {kind.month} AS month, {contributions} FROM {DOSSIER} d "
-        f"JOIN {PROCEDURE} p ON p.id = d.procedure_id WHERE {kind.condition}) AS events GROUP BY {keys}"
-    )
+    if fielded:
+        rows = f"SELECT d.unit_id, d.procedure_id, d.field_id, {kind.day} AS day, {kind.month} AS month"
+        rows += f", {contributions} FROM {source} d"
+    else:
+        rows = f"SELECT d.unit_id, d.procedure_id, COALESCE(p.field_id, {int(unknown)}) AS field_id, "
+        rows += f"{kind.day} AS day, {kind.month} AS month, {contributions} FROM {source} d "
+        rows += f"JOIN {PROCEDURE} p ON p.id = d.procedure_id"
+    return f"SELECT {keys}, {sums} FROM ({rows} WHERE {kind.condition}) AS events GROUP BY {keys}"
 
 
-def _finest_tables_postgresql(cursor: Any, unknown: int) -> None:
-    """Each fine table from its grain's narrow groupings, one per event kind: summing all 22
-    counters over every event, most of them zeros, took three times as long.
+class EventSums:
+    """Signed sums of dossiers' events at the two fine grains (PostgreSQL), gathered over several
+    statements (an import adds each batch, and subtracts the stored versions it replaces), then
+    written to the five aggregate tables, the coarse ones summed from the fine ones.
 
-    The sums are hashed into temporary tables, then inserted in key order: asked for both in one
-    INSERT, the planner sorted the half million parts to group them instead (twice the time).
-
-    The tables are emptied by TRUNCATE only once every sum is ready: emptied storage takes the new
-    rows without their predecessors' dead index entries (inserting among those took twice as long),
-    and readers, who wait for the commit and then see the new figures, wait for the inserts only.
+    Each kind of event is summed with only its own counters, hashed: summing all 22 counters over
+    every event, most of them zeros, took three times as long. The sums live in temporary tables and
+    are written in key order: asked for both in one INSERT, the planner sorted the half million parts
+    to group them instead (twice the time).
     """
-    sums = []
-    for position, (table, keys) in enumerate(_FINE_GRAINS):
-        parts = " UNION ALL ".join(_kind_grouped(kind, keys, unknown) for kind in event_kinds())
-        name = f"dossier_event_sums_{position}"
-        cursor.execute(
-            f"CREATE TEMP TABLE {name} ON COMMIT DROP AS "
-            f"SELECT {keys}, {_sums(alias=True)} FROM ({parts}) AS parts GROUP BY {keys}"
-        )
-        sums.append((table, keys, name))
-    cursor.execute(f"TRUNCATE {', '.join(AGGREGATE_TABLES)}")
-    for table, keys, name in sums:
-        cursor.execute(f"INSERT INTO {table} ({keys}, {COUNTER_LIST}) SELECT * FROM {name} ORDER BY {keys}")
-        cursor.execute(f"DROP TABLE {name}")
+
+    def __init__(self) -> None:
+        self.unknown = unknown_field_id()
+        self.additions = 0
+        with connection.cursor() as cursor:
+            # A large GROUP BY spills to disk under the stock 4 MB of working memory; compiling these
+            # wide sums to machine code (JIT) costs more than it saves (a second at a million dossiers).
+            cursor.execute("SET LOCAL work_mem = '256MB'")
+            cursor.execute("SET LOCAL jit = off")
+            for position, (_table, keys) in enumerate(_FINE_GRAINS):
+                cursor.execute(f"DROP TABLE IF EXISTS dossier_event_parts_{position}")
+                counters = ", ".join(f"{name} integer" for name in COUNTER_NAMES)
+                key_columns = ", ".join(f"{key} {'date' if key == 'day' else 'integer'}" for key in keys.split(", "))
+                cursor.execute(
+                    f"CREATE TEMP TABLE dossier_event_parts_{position} ({key_columns}, {counters}) ON COMMIT DROP"
+                )
+
+    def add(self, source: str, sign: int = 1) -> None:
+        """Add (sign 1) or subtract (−1) the events of the dossier rows in `source` (a table, or a
+        parenthesised query, with the dossier table's columns)."""
+        with connection.cursor() as cursor:
+            for statement in self.inserts(source, sign):
+                cursor.execute(statement)
+
+    def inserts(self, source: str, sign: int = 1, *, fielded: bool = False) -> list[str]:
+        """The statements `add` runs, for a caller to run them within its own (as CTEs, where
+        `source` may name one); `fielded` as in _kind_grouped. Counted as run."""
+        self.additions += 1
+        statements = []
+        for position, (_table, keys) in enumerate(_FINE_GRAINS):
+            parts = " UNION ALL ".join(
+                _kind_grouped(kind, keys, self.unknown, source, sign, fielded) for kind in event_kinds()
+            )
+            statements.append(
+                f"INSERT INTO dossier_event_parts_{position} ({keys}, {COUNTER_LIST}) "
+                f"SELECT {keys}, {_sums()} FROM ({parts}) AS parts GROUP BY {keys}"
+            )
+        return statements
+
+    def apply(self, *, replace: bool) -> None:
+        """Write the sums: in place of every aggregate (`replace`, a rebuild), or added to them.
+
+        When replacing, the tables are emptied by TRUNCATE only once every sum is ready: emptied
+        storage takes the new rows without their predecessors' dead index entries (inserting among
+        those took twice as long), and readers, who wait for the commit and then see the new figures,
+        wait for the inserts only.
+        """
+        ready: list[tuple[str, str, str]] = []
+        with connection.cursor() as cursor:
+            for position, (table, keys) in enumerate(_FINE_GRAINS):
+                name = f"dossier_event_parts_{position}"
+                if self.additions > 1:  # parts of several additions share keys
+                    grouped = f"dossier_event_sums_{position}"
+                    cursor.execute(
+                        f"CREATE TEMP TABLE {grouped} ON COMMIT DROP AS "
+                        f"SELECT {keys}, {_sums(alias=True)} FROM {name} GROUP BY {keys}"
+                    )
+                    cursor.execute(f"DROP TABLE {name}")
+                    name = grouped
+                ready.append((table, keys, name))
+            field_month = "dossier_event_sums_field_month"
+            coarse = _coarse_sums(ready[0][2], ready[1][2], field_month, self.unknown)
+            for position, (table, keys, source) in enumerate(coarse, start=len(ready)):
+                name = field_month if table == FIELD_MONTH else f"dossier_event_sums_{position}"
+                cursor.execute(f"CREATE TEMP TABLE {name} ON COMMIT DROP AS {source}")
+                ready.append((table, keys, name))
+            if replace:
+                cursor.execute(f"TRUNCATE {', '.join(AGGREGATE_TABLES)}")
+            nonzero = " OR ".join(f"{name} <> 0" for name in COUNTER_NAMES)
+            for table, keys, name in ready:
+                rows = f"SELECT {keys}, {COUNTER_LIST} FROM {name} WHERE {nonzero} ORDER BY {keys}"
+                cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table})")
+                if replace or not cursor.fetchone()[0]:
+                    cursor.execute(f"INSERT INTO {table} ({keys}, {COUNTER_LIST}) {rows}")
+                else:
+                    cursor.execute(_increment_sql(table, keys.split(", "), rows))
+                cursor.execute(f"DROP TABLE {name}")
+            for table in AGGREGATE_TABLES:
+                cursor.execute(f"ANALYZE {table}")
 
 
 def _finest_tables_sqlite(cursor: Any, unknown: int) -> None:
@@ -367,7 +446,7 @@ def _outcome_sql(max_supplements: int) -> str:
 # PostgreSQL reads the tally as two arrays indexed by day (the FROM item below): the tally holds every
 # day of its range (see calendar_store.sync_tally), so a day's position is its distance from the
 # first, and a day outside the range reads NULL, as a missing row would.
-_TALLY_ARRAYS = (
+TALLY_ARRAYS = (
     "(SELECT MIN(day) AS origin, ARRAY_AGG(through ORDER BY day) AS through_days, "
     f"ARRAY_AGG(before ORDER BY day) AS before_days FROM {TALLY}) AS t"
 )
@@ -375,7 +454,7 @@ _TALLY_ARRAYS = (
 
 def fact_expressions(rules: DossierRules) -> dict[str, str]:
     """SQL for the calendar- and rule-dependent facts, reading WorkingDayTally (as classify.py computes
-    them): on SQLite by a lookup per day, on PostgreSQL from `_TALLY_ARRAYS` (a lookup per row there
+    them): on SQLite by a lookup per day, on PostgreSQL from `TALLY_ARRAYS` (a lookup per row there
     cost five times as much)."""
     outcome = _outcome_sql(rules.max_supplement_requests_before_late)
     apology_days = int(rules.apology_working_days_before_due)
@@ -416,6 +495,25 @@ def fact_expressions(rules: DossierRules) -> dict[str, str]:
     }
 
 
+def stored_fact_expressions(rules: DossierRules) -> dict[str, str]:
+    """SQL for every stored fact beyond the three days (received, due, end), as facts.py computes
+    them: what PostgreSQL adds to an imported row. The calendar- and rule-dependent ones read
+    `TALLY_ARRAYS` as `t`."""
+    overdue = "due_day IS NOT NULL AND (end_day IS NULL OR end_day > due_day)"
+    apology_start = "GREATEST(due_day + 1, apology_date)"
+    return {
+        **fact_expressions(rules),
+        "received_month": month_sql("received_day"),
+        "end_month": month_sql("end_day"),
+        "overdue_from": f"CASE WHEN {overdue} THEN due_day + 1 END",
+        "overdue_apology_from": (
+            f"CASE WHEN {overdue} AND apology_date IS NOT NULL "
+            f"AND (end_day IS NULL OR end_day > {apology_start}) THEN {apology_start} END"
+        ),
+        "apology_gap_days": "CASE WHEN apology_date > end_day THEN apology_date - end_day END",
+    }
+
+
 def affected_condition(days: Sequence[date]) -> tuple[str, list[Any]]:
     """SQL (and its parameters) selecting the dossiers whose working-day arithmetic spans one of `days`:
     received before it and ended on or after it, or apologised on or before it and due after it."""
@@ -443,7 +541,7 @@ def recompute_facts(rules: DossierRules, changed_days: Iterable[date] | None = N
     assignments = ", ".join(f"{column} = {expression}" for column, expression in expressions.items())
     if is_postgresql():
         # One pass: the row of old facts against the row of new ones.
-        source = f" FROM {_TALLY_ARRAYS}"
+        source = f" FROM {TALLY_ARRAYS}"
         changed = f"({', '.join(expressions)}) IS DISTINCT FROM ({', '.join(expressions.values())})"
     else:
         source = ""

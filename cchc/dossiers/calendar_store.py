@@ -101,8 +101,8 @@ def current_calendar() -> WorkingCalendar:
     return build_calendar(first, last)
 
 
-def sync_tally(calendar: WorkingCalendar, first_year: int, last_year: int) -> int:
-    """Rewrite the cumulative table for [first_year − 1, last_year + 1]; returns the rows written."""
+def _tally_rows(calendar: WorkingCalendar, first_year: int, last_year: int) -> list[tuple[date, int, int]]:
+    """(day, working days through it, working days before it) for [first_year − 1, last_year + 1]."""
     start = date(first_year - 1, 1, 1)
     end = date(last_year + 1, 12, 31)
     rows = []
@@ -115,6 +115,12 @@ def sync_tally(calendar: WorkingCalendar, first_year: int, last_year: int) -> in
         rows.append((day, through, previous))
         previous = through
         day += one
+    return rows
+
+
+def sync_tally(calendar: WorkingCalendar, first_year: int, last_year: int) -> int:
+    """Rewrite the cumulative table for [first_year − 1, last_year + 1]; returns the rows written."""
+    rows = _tally_rows(calendar, first_year, last_year)
     with transaction.atomic():
         WorkingDayTally.objects.all().delete()
         with connection.cursor() as cursor:
@@ -122,6 +128,17 @@ def sync_tally(calendar: WorkingCalendar, first_year: int, last_year: int) -> in
                 f"INSERT INTO {WorkingDayTally._meta.db_table} (day, through, before) VALUES (%s, %s, %s)", rows
             )
     return len(rows)
+
+
+def ensure_tally(calendar: WorkingCalendar, first_year: int, last_year: int) -> bool:
+    """Rewrite the cumulative table only if it differs from `calendar`'s (concurrent imports then
+    leave it alone); returns whether it was rewritten."""
+    if list(WorkingDayTally.objects.order_by("day").values_list("day", "through", "before")) == _tally_rows(
+        calendar, first_year, last_year
+    ):
+        return False
+    sync_tally(calendar, first_year, last_year)
+    return True
 
 
 def bump_version(year: int, actor: object = None) -> CalendarYear:

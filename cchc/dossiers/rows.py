@@ -3,10 +3,10 @@
 For SQLite a row holds what the table stores for a dossier, in `ROW_COLUMNS` order and in the form
 sqlite3 binds directly: UTC timestamps and ISO dates as text, flags as 0/1 (sqlite3 binds exact ints
 and str directly but sends every bool through its adapter lookup, 6 s per million rows). For
-PostgreSQL a batch is COPY text in `COPY_COLUMNS` order, timestamps with Vietnam's offset. Either way
-the procedure travels by its code, which the writer (who alone may create procedures) turns into an
-id in SQL. The maker also counts each record's contribution to the aggregates, so a reader process
-does that work as well.
+PostgreSQL a batch is COPY text in `COPY_COLUMNS` order, timestamps with Vietnam's offset: the record
+and its three days only, the other facts are computed in SQL as the rows are merged (see store.py).
+Either way the procedure travels by its code, which the writer (who alone may create procedures)
+turns into an id in SQL.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import queue
-import re
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,7 +24,6 @@ from typing import Any, Final
 
 from cchc.dossiers.calendar import WorkingCalendar
 from cchc.dossiers.classify import DossierRules
-from cchc.dossiers.counters import Accumulator, Totals
 from cchc.dossiers.facts import StoredFacts, facts_for_records
 from cchc.dossiers.fast_reading import read_record_batches
 from cchc.dossiers.parsing import (
@@ -75,8 +73,29 @@ ROW_COLUMNS: Final = (
     "apology_gap_days",
     "imported_at",
 )
-# PostgreSQL's staging table: the procedure by code, and the file's row number for messages.
-COPY_COLUMNS: Final = (*(name for name in ROW_COLUMNS if name != "procedure_id"), "procedure_code", "source_row")
+# PostgreSQL's staging table: the record, its days, the procedure by code and the file's row number.
+COPY_COLUMNS: Final = (
+    "code",
+    "unit_id",
+    "received_at",
+    "due_at",
+    "finished_at",
+    "returned_at",
+    "channel",
+    "online_level",
+    "components_digitised",
+    "result_digitised",
+    "has_fee",
+    "paid_online",
+    "supplement_requests",
+    "apology_date",
+    "status",
+    "received_day",
+    "due_day",
+    "end_day",
+    "procedure_code",
+    "source_row",
+)
 # Positions, in a SQLite row, of counters.ContributionRow's fields.
 CONTRIBUTION_POSITIONS: Final = tuple(
     ROW_COLUMNS.index(name)
@@ -144,17 +163,11 @@ class Prepared:
     errors: list[RowError] = field(default_factory=list)
     # Records whose dates reach beyond the calendar's years: the writer seeds those years first.
     deferred: list[tuple[int, DossierRecord]] = field(default_factory=list)
-    # A reader process's contributions of every batch it prepared, sent once after the last one.
-    totals: Totals | None = None
 
 
 @dataclass(frozen=True)
 class RowMaker:
-    """Everything needed to turn records into rows (picklable, for the reader process).
-
-    With `counts`, each prepared record's contribution to the aggregates is added to `totals`, keyed
-    by procedure code (ids are the writer's business).
-    """
+    """Everything needed to turn records into rows (picklable, for the reader process)."""
 
     unit_ids: Mapping[str, int]
     calendar: WorkingCalendar
@@ -165,11 +178,6 @@ class RowMaker:
     last_year: int
     allowed_unit_ids: frozenset[int] | None = None
     unit_label: str = "Mã đơn vị"
-    # Whether this maker counts contributions (the writer says which process has the time to spare).
-    counts: bool = True
-    # Fields of the procedures already stored (code → field name); a new code takes its first record's.
-    procedure_fields: Mapping[str, str] = field(default_factory=dict)
-    totals: Totals = field(default_factory=Totals, compare=False)
 
     def prepare(self, items: Sequence[tuple[int, DossierRecord]], rows_read: int = 0) -> Prepared:
         prepared = Prepared(rows_read=rows_read)
@@ -187,8 +195,12 @@ class RowMaker:
                     )
                 )
                 continue
-            due = record.due
-            if not first <= record.received.year <= last or (due is not None and not first <= due.year <= last):
+            due, end = record.due, record.finished or record.returned
+            if (
+                not first <= record.received.year <= last
+                or (due is not None and not first <= due.year <= last)
+                or (end is not None and end.year > last)
+            ):
                 prepared.deferred.append((row_number, record))
             else:
                 kept.append((row_number, record))
@@ -198,47 +210,13 @@ class RowMaker:
         for record in records:
             if record.procedure_code not in procedures:
                 procedures[record.procedure_code] = (record.procedure_name, record.field)
-        facts = facts_for_records(records, self.calendar, self.rules)
-        if self.counts:
-            self._count(records, facts)
         if self.postgresql:
-            prepared.copy_text = _copy_text(records, facts, unit_ids, prepared.row_numbers, self.now)
+            prepared.copy_text = _copy_text(records, unit_ids, prepared.row_numbers)
         else:
             utc_now = self.now.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
+            facts = facts_for_records(records, self.calendar, self.rules)
             prepared.rows = _sqlite_rows(records, facts, unit_ids, utc_now)
         return prepared
-
-    def _count(self, records: Sequence[DossierRecord], facts: Sequence[StoredFacts]) -> None:
-        unit_ids = self.unit_ids
-        fields = self.totals.fields
-        for record in records:
-            if record.procedure_code not in fields:
-                fields[record.procedure_code] = self.procedure_fields.get(record.procedure_code) or field_name(
-                    record.field
-                )
-        accumulator = Accumulator()
-        accumulator.add(
-            (
-                unit_ids[record.unit_code],
-                record.procedure_code,
-                fact.received_day,
-                record.channel,
-                record.online_level or "",
-                record.components_digitised,
-                record.has_fee,
-                record.paid_online,
-                fact.end_day,
-                fact.outcome,
-                record.result_digitised,
-                record.apology_date,
-                fact.apology_in_time,
-                fact.processing_working_days,
-                fact.overdue_from,
-                fact.overdue_apology_from,
-            )
-            for record, fact in zip(records, facts, strict=True)
-        )
-        self.totals.fold(accumulator)
 
 
 class _IsoTexts(dict):  # type: ignore[type-arg]
@@ -309,40 +287,25 @@ def _copy_field(value: str) -> str:
     return value
 
 
-_COPY_UNESCAPES: Final = {"\\": "\\", "t": "\t", "n": "\n", "r": "\r"}
-
-
-def copy_unescape(value: str) -> str:
-    """The text a COPY field stands for (the inverse of `_copy_field`)."""
-    if "\\" not in value:
-        return value
-    return re.sub(r"\\(.)", lambda match: _COPY_UNESCAPES.get(match.group(1), match.group(1)), value)
-
-
-def _copy_text(
-    records: Sequence[DossierRecord],
-    facts: Sequence[StoredFacts],
-    unit_ids: Mapping[str, int],
-    row_numbers: Sequence[int],
-    now: datetime,
-) -> str:
+def _copy_text(records: Sequence[DossierRecord], unit_ids: Mapping[str, int], row_numbers: Sequence[int]) -> str:
     """Lines of COPY text in `COPY_COLUMNS` order (formatting here spares the writer's process)."""
     null = _COPY_NULL
     day = _IsoTexts(null)
     flag = {True: "t", False: "f", None: null}
-    stamp_now = now.isoformat(" ")
     lines: list[str] = []
     append = lines.append
-    for record, fact, row_number in zip(records, facts, row_numbers, strict=True):
+    for record, row_number in zip(records, row_numbers, strict=True):
         due, finished, returned = record.due, record.finished, record.returned
-        processing = fact.processing_working_days
+        received = record.received.isoformat(" ")
+        due_text = due.isoformat(" ") if due is not None else null
+        end = finished if finished is not None else returned
         append(
             "\t".join(
                 (
                     _copy_field(record.code),
                     str(unit_ids[record.unit_code]),
-                    record.received.isoformat(" ") + "+07",
-                    due.isoformat(" ") + "+07" if due is not None else null,
+                    received + "+07",
+                    due_text + "+07" if due is not None else null,
                     finished.isoformat(" ") + "+07" if finished is not None else null,
                     returned.isoformat(" ") + "+07" if returned is not None else null,
                     str(record.channel) if record.channel is not None else null,
@@ -354,19 +317,9 @@ def _copy_text(
                     str(record.supplement_requests),
                     day[record.apology_date],
                     _copy_field(record.status[:100]),
-                    day[fact.received_day],
-                    day[fact.due_day],
-                    day[fact.end_day],
-                    fact.outcome,
-                    flag[fact.apology_in_time],
-                    str(processing) if processing is not None else null,
-                    str(fact.received_month),
-                    str(fact.end_month) if fact.end_month is not None else null,
-                    day[fact.overdue_from],
-                    day[fact.overdue_apology_from],
-                    flag[fact.late_apology_after_end],
-                    str(fact.apology_gap_days) if fact.apology_gap_days is not None else null,
-                    stamp_now,
+                    received[:10],
+                    due_text[:10],
+                    end.isoformat()[:10] if end is not None else null,
                     _copy_field(record.procedure_code),
                     str(row_number),
                 )
@@ -414,7 +367,6 @@ def _reader_process(
         with without_cycle_collection():
             for prepared in prepare_file(path, profile, maker, maker.unit_ids.keys(), batch_size):
                 channel.put(("batch", prepared))
-        channel.put(("batch", Prepared(totals=maker.totals)))
         channel.put(("end", None))
     except ImportFileError as error:
         channel.put(("file_error", error.messages))

@@ -1,12 +1,20 @@
 """Writing dossiers: upsert by code, facts computed once, aggregates adjusted by signed contributions.
 
 A writer works inside its caller's transaction, batch after batch, and settles the aggregates in
-`finish()`: the new rows' contributions (counted by the row maker, possibly in a reader process),
-minus the stored versions' contributions of re-imported codes, so the aggregates never drift.
-Fast paths: SQLite takes plain `executemany` inserts for new codes (an upsert's conflict check doubles
-the time of a million rows) and updates for known ones, on its raw connection; PostgreSQL takes COPY
-text into a staging table, then one INSERT … ON CONFLICT. Big loads drop the secondary indexes (and
-on PostgreSQL the foreign keys) and build them once at the end, inside the same transaction.
+`finish()`: the new rows' contributions minus the stored versions' contributions of re-imported
+codes, so the aggregates never drift.
+
+SQLite takes plain `executemany` inserts for new codes (an upsert's conflict check doubles the time
+of a million rows) and updates for known ones, on its raw connection, with the facts computed in
+Python; the writer counts the contributions in Python too (`counters.Accumulator`).
+
+PostgreSQL takes each batch as COPY text into a staging table and merges it in SQL: the facts from
+`aggregates.stored_fact_expressions` and the working-day tally, one INSERT … ON CONFLICT, and the
+batch's events (minus the replaced versions') summed into `aggregates.EventSums`. The database does
+this while the reader process parses the next batches, so the two cores share the import.
+
+Big loads drop the secondary indexes (and on PostgreSQL the foreign keys) and build them once at the
+end, inside the same transaction.
 """
 
 from __future__ import annotations
@@ -32,7 +40,6 @@ from cchc.dossiers.rows import (
     Prepared,
     RowMaker,
     contribution_of,
-    copy_unescape,
     field_name,
 )
 
@@ -40,6 +47,9 @@ DOSSIER_TABLE = Dossier._meta.db_table
 PROCEDURE_TABLE = Procedure._meta.db_table
 SQLITE_CACHE_KIBIBYTES = 512 * 1024
 BULK_ROWS = 100_000
+# PostgreSQL merges staged rows by this many: each merge has a fixed cost, and its partial sums
+# (see aggregates.EventSums) are grouped again at the end.
+MERGE_ROWS = 10_000
 _PROCEDURE_ID = f"(SELECT id FROM {PROCEDURE_TABLE} WHERE code = ?)"
 
 
@@ -118,11 +128,6 @@ class ProcedureResolver:
             self.field_by_code[code] = field_id
             self.field_by_id[pk] = field_id
 
-    def field_names(self) -> dict[str, str]:
-        """Procedure code → field name, for row makers."""
-        names = {pk: name for name, pk in self.field_ids.items()}
-        return {code: names[field_id] for code, field_id in self.field_by_code.items()}
-
     def ensure(self, procedures: dict[str, tuple[str, str]]) -> dict[str, int]:
         missing = {
             code: (name, field_name(field)) for code, (name, field) in procedures.items() if code not in self.ids
@@ -183,17 +188,18 @@ class DossierWriter:
             last_year=last,
             allowed_unit_ids=self.allowed_unit_ids,
             unit_label=profile.label(UNIT_CODE),
-            # On PostgreSQL the writer only streams COPY text, so the reader counts; SQLite's reader is
-            # the busier process (parsing), so there the writer counts from the rows it inserts.
-            counts=self.postgresql and keep_aggregates,
-            procedure_fields=self.procedures.field_names(),
         )
-        # Contributions counted elsewhere (a reader process) and those of stored versions, subtracted.
+        # SQLite: the contributions of the rows written, minus those of the stored versions they replace.
         self.totals = Totals()
         self.summary = WriteSummary()
         connection.ensure_connection()
         self._staging_ready = False
-        if not self.postgresql:
+        self._staged_rows = 0
+        self._sums: aggregates.EventSums | None = None
+        self._unknown_field = aggregates.unknown_field_id() if self.postgresql else 0
+        if self.postgresql:
+            calendar_store.ensure_tally(calendar, first, last)  # the facts are computed from it in SQL
+        else:
             # A million inserts touch pages of seven indexes; SQLite's default 2 MB page cache makes
             # nearly each one a page miss (an import took 3 minutes instead of 20 s).
             with connection.cursor() as cursor:
@@ -205,16 +211,13 @@ class DossierWriter:
         # by row (a million rows into SQLite: 15 s with them, 6 s + 3.5 s to rebuild). Dropping them
         # is part of the transaction, so a failed import leaves them as they were.
         self._rebuild: list[str] = []
-        # On PostgreSQL a first big load goes straight into the table by COPY, without the unique index
-        # on the code (the file has no duplicate code and the table nothing to clash with).
-        self._copy_direct = False
         if expected_rows is not None and expected_rows >= BULK_ROWS and expected_rows > stored:
             self._rebuild = drop_secondary_indexes()
             if self.postgresql:
                 self._rebuild += drop_foreign_keys_postgresql()
                 if self._table_was_empty:
+                    # The file has no duplicate code and the table nothing to clash with.
                     self._rebuild[:0] = drop_code_indexes_postgresql()
-                    self._copy_direct = True
 
     # Entry points.
 
@@ -228,8 +231,6 @@ class DossierWriter:
 
         Returns the rows refused while writing: codes already stored for a unit outside the scope.
         """
-        if prepared.totals is not None:
-            self.totals.merge(prepared.totals)
         errors: list[RowError] = []
         if prepared.deferred:
             self._cover_years(prepared.deferred)
@@ -241,24 +242,23 @@ class DossierWriter:
             return []
         self.procedures.ensure(prepared.procedures)
         if self.postgresql:
-            self._stage(prepared.copy_text)
-            return []
+            self._stage(prepared.copy_text, len(prepared.row_numbers))
+            return self._merge_staged() if self._staged_rows >= MERGE_ROWS else []
         return self._write_sqlite(prepared.rows, prepared.row_numbers)
 
     def _cover_years(self, items: Sequence[tuple[int, DossierRecord]]) -> None:
-        years = {record.received.year for _row, record in items}
-        years.update(record.due.year for _row, record in items if record.due is not None)
+        years: set[int] = set()
+        for _row, record in items:
+            years.update(
+                stamp.year for stamp in (record.received, record.due, record.finished, record.returned) if stamp
+            )
         first, last = calendar_store.seeded_range()
         calendar_store.ensure_years(range(min(min(years) - 1, first), max(max(years) + 1, last) + 1))
         first, last = calendar_store.seeded_range()
-        self.maker = replace(
-            self.maker,
-            calendar=calendar_store.build_calendar(first, last),
-            first_year=first,
-            last_year=last,
-            procedure_fields=self.procedures.field_names(),
-            totals=self.maker.totals,
-        )
+        calendar = calendar_store.build_calendar(first, last)
+        if self.postgresql:
+            calendar_store.ensure_tally(calendar, first, last)
+        self.maker = replace(self.maker, calendar=calendar, first_year=first, last_year=last)
 
     def _scope_error(self, row_number: int, code: str) -> RowError:
         return RowError(
@@ -325,34 +325,19 @@ class DossierWriter:
         self.summary.updated += len(existing)
         return errors
 
-    # PostgreSQL: COPY everything into a staging table, merge once in finish().
+    # PostgreSQL: each batch COPYed into a staging table, then merged with its facts in SQL.
 
-    def _copy_into_table(self, copy_text: str) -> None:
-        """COPY a batch straight into the dossier table, the procedure code (each line's last but one
-        field) replaced by its id and the row number dropped."""
-        ids = self.procedures.ids
-        lines = []
-        for line in copy_text.splitlines():
-            head, code, _row = line.rsplit("\t", 2)
-            lines.append(f"{head}\t{ids[copy_unescape(code)]}\n")
-        columns = [name for name in COPY_COLUMNS if name in ROW_COLUMNS] + ["procedure_id"]
-        with (
-            connection.cursor() as cursor,
-            cursor.cursor.copy(f"COPY {DOSSIER_TABLE} ({', '.join(columns)}) FROM STDIN") as copy,
-        ):
-            copy.write("".join(lines))
-        self.summary.created += len(lines)
-
-    def _stage(self, copy_text: str) -> None:
-        if self._copy_direct:
-            self._copy_into_table(copy_text)
-            return
+    def _stage(self, copy_text: str, rows: int) -> None:
         with connection.cursor() as cursor:
-            if not self._staging_ready:
+            if self._staging_ready:
+                if not self._staged_rows:
+                    cursor.execute("TRUNCATE dossier_staging")
+            else:
                 stored = [name for name in COPY_COLUMNS if name in ROW_COLUMNS]
                 cursor.execute("DROP TABLE IF EXISTS dossier_staging")
                 cursor.execute(
-                    f"CREATE TEMP TABLE dossier_staging AS SELECT {', '.join(stored)} FROM {DOSSIER_TABLE} WITH NO DATA"
+                    f"CREATE TEMP TABLE dossier_staging ON COMMIT DROP AS SELECT {', '.join(stored)} "
+                    f"FROM {DOSSIER_TABLE} WITH NO DATA"
                 )
                 cursor.execute(
                     "ALTER TABLE dossier_staging ADD COLUMN procedure_code text, ADD COLUMN source_row integer"
@@ -360,68 +345,90 @@ class DossierWriter:
                 self._staging_ready = True
             with cursor.cursor.copy(f"COPY dossier_staging ({', '.join(COPY_COLUMNS)}) FROM STDIN") as copy:
                 copy.write(copy_text)
+        self._staged_rows += rows
 
-    def _merge_postgresql(self) -> list[RowError]:
-        if not self._staging_ready:
-            return []
+    def _refuse_foreign_codes(self, cursor: Any) -> list[RowError]:
+        """Staged codes already stored for a unit outside the scope: reported and left out."""
+        cursor.execute(
+            f"SELECT s.source_row, s.code FROM dossier_staging s JOIN {DOSSIER_TABLE} d ON d.code = s.code "
+            "WHERE NOT (d.unit_id = ANY(%s))",
+            [list(self.allowed_unit_ids or ())],
+        )
+        foreign = cursor.fetchall()
+        if foreign:
+            cursor.execute("DELETE FROM dossier_staging WHERE code = ANY(%s)", [[code for _row, code in foreign]])
+        return [self._scope_error(row_number, code) for row_number, code in foreign]
+
+    def _merge_staged(self) -> list[RowError]:
+        """The staged rows into the table in one statement: their facts computed, the stored
+        versions replaced, their events summed (after the stored versions' are subtracted)."""
         errors: list[RowError] = []
-        staged = ["p.id" if name == "procedure_id" else f"s.{name}" for name in ROW_COLUMNS]
-        source = f"FROM dossier_staging s JOIN {PROCEDURE_TABLE} p ON p.code = s.procedure_code"
+        known_codes = not self._table_was_empty
+        facts = aggregates.stored_fact_expressions(self.maker.rules)
+        staged = [name for name in COPY_COLUMNS if name in ROW_COLUMNS]
+        select = ", ".join(
+            [f"s.{name}" for name in staged]
+            + ["p.id AS procedure_id", f"COALESCE(p.field_id, {int(self._unknown_field)}) AS field_id"]
+            + [f"{expression} AS {name}" for name, expression in facts.items()]
+            + ["%s AS imported_at"]
+        )
+        columns = ", ".join(ROW_COLUMNS)
+        insert = f"INSERT INTO {DOSSIER_TABLE} ({columns}) SELECT {columns} FROM batch"
         with connection.cursor() as cursor:
-            if not self._table_was_empty:
-                cursor.execute("CREATE INDEX ON dossier_staging (code)")
+            replaced = 0
+            if known_codes:
                 cursor.execute("ANALYZE dossier_staging")
-            if self.allowed_unit_ids is not None and not self._table_was_empty:
-                cursor.execute(
-                    f"SELECT s.source_row, s.code FROM dossier_staging s JOIN {DOSSIER_TABLE} d ON d.code = s.code "
-                    "WHERE NOT (d.unit_id = ANY(%s))",
-                    [list(self.allowed_unit_ids)],
-                )
-                foreign = cursor.fetchall()
-                if foreign:
-                    errors = [self._scope_error(row_number, code) for row_number, code in foreign]
-                    codes = [code for _row, code in foreign]
-                    columns = ", ".join(
-                        "p.id" if name == "procedure_id" else f"s.{name}" for name in CONTRIBUTION_COLUMNS
-                    )
-                    cursor.execute(f"SELECT {columns} {source} WHERE s.code = ANY(%s)", [codes])
-                    self._subtract(cursor.fetchall())
-                    cursor.execute("DELETE FROM dossier_staging WHERE code = ANY(%s)", [codes])
-            old: list[tuple[Any, ...]] = []
-            if not self._table_was_empty:
-                cursor.execute(self._old_contributions_sql("JOIN dossier_staging s ON s.code = d.code"))
-                old = cursor.fetchall()
-                self._subtract(row[1:] for row in old)
-            columns = ", ".join(ROW_COLUMNS)
-            insert = f"INSERT INTO {DOSSIER_TABLE} ({columns}) SELECT {', '.join(staged)} {source}"
-            if not self._table_was_empty:
+                if self.allowed_unit_ids is not None:
+                    errors = self._refuse_foreign_codes(cursor)
+                stored_versions = f"(SELECT d.* FROM {DOSSIER_TABLE} d JOIN dossier_staging s ON s.code = d.code)"
+                cursor.execute(f"SELECT COUNT(*) FROM {stored_versions} AS stored")
+                replaced = cursor.fetchone()[0]
                 assignments = ", ".join(f"{name} = EXCLUDED.{name}" for name in ROW_COLUMNS[1:])
                 insert += f" ON CONFLICT (code) DO UPDATE SET {assignments}"
-            cursor.execute(insert)
-            written = cursor.rowcount
-            cursor.execute("DROP TABLE dossier_staging")
-        self._staging_ready = False
-        self.summary.created += written - len(old)
-        self.summary.updated += len(old)
+            if self.keep_aggregates and self._sums is None:
+                self._sums = aggregates.EventSums()
+            sums = []
+            if self._sums is not None:
+                if replaced:
+                    self._sums.add(stored_versions, -1)
+                sums = self._sums.inserts("batch", fielded=True)
+            # One statement: the batch with its facts is computed once, in memory, and read by the
+            # insert and by the sums (a temporary table for it cost a tenth of the import).
+            steps = [
+                "batch AS MATERIALIZED (SELECT " + select + " FROM dossier_staging s "
+                f"JOIN {PROCEDURE_TABLE} p ON p.code = s.procedure_code, {aggregates.TALLY_ARRAYS})",
+                f"written AS ({insert} RETURNING 1)",
+            ]
+            steps += [f"sums_{position} AS ({statement})" for position, statement in enumerate(sums)]
+            cursor.execute(f"WITH {', '.join(steps)} SELECT COUNT(*) FROM written", [self.maker.now])
+            written = cursor.fetchone()[0]
+        self.summary.created += written - replaced
+        self.summary.updated += replaced
+        self._staged_rows = 0
         return errors
 
     def finish(self) -> WriteSummary:
-        """Merge what is staged and apply the aggregate changes; refused rows are in `summary.errors`."""
-        if self.postgresql:
-            self.summary.errors.extend(self._merge_postgresql())
+        """Merge what is still staged, build what was dropped and apply the aggregate changes; rows
+        refused while merging are in `summary.errors`."""
+        if self._staged_rows:
+            self.summary.errors.extend(self._merge_staged())
         if self._rebuild:
             if self.postgresql:
                 connection.check_constraints()
+                # Index builds sort in memory and in parallel workers given room (64 MB by default).
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
             with connection.cursor() as cursor:
                 for statement in self._rebuild:
                     cursor.execute(statement)
             self._rebuild = []
-        if self.keep_aggregates:
-            self.totals.merge(self.maker.totals)
+        if self._sums is not None:
+            self._sums.apply(replace=False)
+            self._sums = None
+        elif self.keep_aggregates and not self.postgresql:
             resolved = self.totals.resolved(self.procedures.ids, self.procedures.field_ids)
             aggregates.apply_increments(*resolved.non_zero())
         self.totals = Totals()
-        self.maker.totals.clear()
         if self.postgresql and self.summary.created >= BULK_ROWS:
             with connection.cursor() as cursor:
                 cursor.execute(f"ANALYZE {DOSSIER_TABLE}")
