@@ -69,33 +69,36 @@ def read_records(
     return _fast_records(table, known_unit_codes, profile)
 
 
-def read_record_batches(
-    path: str | Path,
+def table_record_batches(
+    table: Table,
     known_unit_codes: Collection[str] | None,
     profile: ImportProfile = DEFAULT_PROFILE,
     batch_size: int = 10_000,
 ) -> Iterator[list[tuple[int, DossierRecord | None, list[RowError]]]]:
-    """read_records in lists of up to `batch_size` rows, the unit bulk writers work in."""
-    rows = read_records(path, known_unit_codes, profile)
+    """read_records of an opened table in lists of up to `batch_size` rows, the unit bulk writers work in."""
+    rows = _fast_records(table, known_unit_codes, profile)
     return iter(lambda: list(islice(rows, batch_size)), [])
 
 
-class _NeedsFullValidation(Exception):
+class NeedsFullValidation(Exception):
     """Raised inside the optimistic path; never escapes it."""
 
 
 # The first ten characters of timestamps (a date) and the rest ("" or " HH:MM[:SS]"), as learnt from
-# the full parser: a text is accepted here only as the concatenation of two validated parts.
+# the full parser: a text is accepted here only as the concatenation of two validated parts. The
+# ISO caches hold the same parts as PostgreSQL's COPY text (see copy_lines), filled together.
 _day_cache: dict[str, datetime] = {}
 _clock_cache: dict[str, timedelta] = {"": timedelta(0)}
+day_iso_cache: dict[str, str] = {}
+clock_iso_cache: dict[str, str] = {"": " 00:00:00+07"}
 
 
-def _learn_datetime(value: object) -> datetime | None:
+def learn_datetime(value: object) -> datetime | None:
     if value is None or value == "":
         return None
     parsed, error = parse_datetime(value)
     if error:
-        raise _NeedsFullValidation
+        raise NeedsFullValidation
     if parsed is None or type(value) is not str or len(value) < 10:
         return parsed
     day_text, clock_text = value[:10], value[10:]
@@ -109,6 +112,8 @@ def _learn_datetime(value: object) -> datetime | None:
     if day_start + offset == parsed and len(_day_cache) < CACHE_LIMIT and len(_clock_cache) < CACHE_LIMIT:
         _day_cache[day_text] = day_start
         _clock_cache[clock_text] = offset
+        day_iso_cache[day_text] = day_start.date().isoformat()
+        clock_iso_cache[clock_text] = f" {parsed.time().isoformat()}+07"
     return parsed
 
 
@@ -121,14 +126,14 @@ def _fast_datetime(
         try:
             return day_get(value[:10]) + clock_get(value[10:])  # type: ignore[no-any-return]
         except TypeError:  # a part not learnt yet (None + …)
-            return _learn_datetime(value)
+            return learn_datetime(value)
     if type(value) is datetime and value.tzinfo is None:  # a spreadsheet's date cell
         return value
-    return _learn_datetime(value)
+    return learn_datetime(value)
 
 
-_DESCRIPTOR_FIELDS: Final = (UNIT_CODE, PROCEDURE_CODE, PROCEDURE_NAME, FIELD)
-_FLAG_FIELDS: Final = (
+DESCRIPTOR_FIELDS: Final = (UNIT_CODE, PROCEDURE_CODE, PROCEDURE_NAME, FIELD)
+FLAG_FIELDS: Final = (
     CHANNEL,
     ONLINE_LEVEL,
     COMPONENTS_DIGITISED,
@@ -138,10 +143,10 @@ _FLAG_FIELDS: Final = (
     SUPPLEMENT_REQUESTS,
     STATUS,
 )
-_TIMESTAMP_FIELDS: Final = (CODE, RECEIVED, DUE, FINISHED, RETURNED, APOLOGY_DATE)
+TIMESTAMP_FIELDS: Final = (CODE, RECEIVED, DUE, FINISHED, RETURNED, APOLOGY_DATE)
 
 
-def _flags_from_cells(cells: tuple[object, ...]) -> tuple[object, ...]:
+def flags_from_cells(cells: tuple[object, ...]) -> tuple[object, ...]:
     channel_cell, online_level_cell, components, result, fee, paid, supplements_cell, status = cells
     converted: list[object] = []
     for parser, value in (
@@ -155,7 +160,7 @@ def _flags_from_cells(cells: tuple[object, ...]) -> tuple[object, ...]:
     ):
         parsed, error = parser(value)
         if error:
-            raise _NeedsFullValidation
+            raise NeedsFullValidation
         converted.append(parsed)
     converted.append(parse_text(status))
     return tuple(converted)
@@ -176,9 +181,9 @@ def _fast_records(
         return itemgetter(*(columns.get(name, width) for name in names))  # type: ignore[return-value]
 
     timestamp_cells, descriptor_cells, flag_cells = (
-        cells_of(_TIMESTAMP_FIELDS),
-        cells_of(_DESCRIPTOR_FIELDS),
-        cells_of(_FLAG_FIELDS),
+        cells_of(TIMESTAMP_FIELDS),
+        cells_of(DESCRIPTOR_FIELDS),
+        cells_of(FLAG_FIELDS),
     )
     # Columns whose values repeat are converted once per distinct combination of raw texts: the unit,
     # procedure, name and field together, and the channel, level, flags, count and status together.
@@ -195,13 +200,13 @@ def _fast_records(
     def learn_descriptors(raw: tuple[object, ...]) -> tuple[str, str, str, str]:
         unit, procedure, name, field_value = (parse_text(value) for value in raw)
         if not unit or not procedure or (known_unit_codes is not None and unit not in known_unit_codes):
-            raise _NeedsFullValidation
+            raise NeedsFullValidation
         if len(descriptors) < CACHE_LIMIT:
             descriptors[raw] = (unit, procedure, name, field_value)
         return unit, procedure, name, field_value
 
     def learn_flags(raw: tuple[object, ...]) -> tuple[object, ...]:
-        converted = _flags_from_cells(raw)
+        converted = flags_from_cells(raw)
         if len(flags) < CACHE_LIMIT:
             flags[raw] = converted
         return converted
@@ -213,23 +218,23 @@ def _fast_records(
                 if is_blank(cells):
                     continue
                 if len(cells) < width or not is_blank(cells[width:]):
-                    raise _NeedsFullValidation
+                    raise NeedsFullValidation
                 row_cells = cells[:width]
             if padded:
                 row_cells = [*row_cells, ""]
             if native and bool in map(type, row_cells):
                 # True == 1 == 1.0 would let a boolean cell share a cache entry with a number.
-                raise _NeedsFullValidation
+                raise NeedsFullValidation
             code, received_cell, due_cell, finished_cell, returned_cell, apology_cell = timestamp_cells(row_cells)
             if type(code) is not str or not code.isascii():
-                raise _NeedsFullValidation
+                raise NeedsFullValidation
             code = code.strip()
             if not code:
                 if is_blank(cells):  # checked only here: a row with a code is not blank
                     continue
-                raise _NeedsFullValidation
+                raise NeedsFullValidation
             if first_row_by_code.setdefault(code, row_number) != row_number:
-                raise _NeedsFullValidation
+                raise NeedsFullValidation
             descriptor_key = descriptor_cells(row_cells)
             unit, procedure, name, field_value = descriptor_get(descriptor_key) or learn_descriptors(descriptor_key)
             flag_key = flag_cells(row_cells)
@@ -258,14 +263,14 @@ def _fast_records(
                 finished = to_datetime(finished_cell)
                 returned = to_datetime(returned_cell)
             if received is None:
-                raise _NeedsFullValidation
+                raise NeedsFullValidation
             # The order checks compare calendar dates; ordinals only when the timestamps disagree.
             if (
                 (due is not None and due < received and due.toordinal() < received.toordinal())
                 or (finished is not None and finished < received and finished.toordinal() < received.toordinal())
                 or (returned is not None and returned < received and returned.toordinal() < received.toordinal())
             ):
-                raise _NeedsFullValidation
+                raise NeedsFullValidation
             apology = to_datetime(apology_cell) if apology_cell != "" else None
             record = new_record(
                 record_type,
@@ -291,6 +296,6 @@ def _fast_records(
                 ),
             )
             yield row_number, record, []
-        except _NeedsFullValidation:
+        except NeedsFullValidation:
             full_record, errors = validation.validate(row_number, to_dict(cells))
             yield row_number, full_record, errors

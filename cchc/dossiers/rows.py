@@ -24,8 +24,9 @@ from typing import Any, Final
 
 from cchc.dossiers.calendar import WorkingCalendar
 from cchc.dossiers.classify import DossierRules
+from cchc.dossiers.copy_reading import CODE_LIMIT, COPY_NULL, PROCEDURE_CODE_LIMIT, CopyScope, copy_batches
 from cchc.dossiers.facts import StoredFacts, facts_for_records
-from cchc.dossiers.fast_reading import read_record_batches
+from cchc.dossiers.fast_reading import table_record_batches
 from cchc.dossiers.parsing import (
     CODE,
     PROCEDURE_CODE,
@@ -34,13 +35,12 @@ from cchc.dossiers.parsing import (
     ImportProfile,
     RowError,
 )
+from cchc.dossiers.tables import open_table
 
 VIETNAM: Final = timezone(timedelta(hours=7))
 # The field of procedures whose register gives none (every procedure has a field).
 UNKNOWN_FIELD: Final = "(Chưa rõ lĩnh vực)"
 _SEVEN_HOURS: Final = timedelta(hours=7)
-CODE_LIMIT: Final = 100
-PROCEDURE_CODE_LIMIT: Final = 80
 
 ROW_COLUMNS: Final = (
     "code",
@@ -77,6 +77,7 @@ ROW_COLUMNS: Final = (
 COPY_COLUMNS: Final = (
     "code",
     "unit_id",
+    "procedure_code",
     "received_at",
     "due_at",
     "finished_at",
@@ -88,12 +89,11 @@ COPY_COLUMNS: Final = (
     "has_fee",
     "paid_online",
     "supplement_requests",
-    "apology_date",
     "status",
+    "apology_date",
     "received_day",
     "due_day",
     "end_day",
-    "procedure_code",
     "source_row",
 )
 # Positions, in a SQLite row, of counters.ContributionRow's fields.
@@ -155,10 +155,16 @@ def length_errors(row_number: int, record: DossierRecord, profile: ImportProfile
 class Prepared:
     """One batch ready for the writer: rows for SQLite, or COPY text for PostgreSQL."""
 
+    @property
+    def rows_to_write(self) -> int:
+        return len(self.row_numbers) + self.direct_rows
+
     rows_read: int = 0
     rows: list[tuple[Any, ...]] = field(default_factory=list)
     copy_text: str = ""
+    # The rows in `rows` or `copy_text` built from records, and those that went straight to COPY text.
     row_numbers: list[int] = field(default_factory=list)
+    direct_rows: int = 0
     procedures: dict[str, tuple[str, str]] = field(default_factory=dict)  # code → (name, field)
     errors: list[RowError] = field(default_factory=list)
     # Records whose dates reach beyond the calendar's years: the writer seeds those years first.
@@ -195,11 +201,12 @@ class RowMaker:
                     )
                 )
                 continue
-            due, end = record.due, record.finished or record.returned
+            due, end, apology = record.due, record.finished or record.returned, record.apology_date
             if (
                 not first <= record.received.year <= last
                 or (due is not None and not first <= due.year <= last)
                 or (end is not None and end.year > last)
+                or (apology is not None and not first <= apology.year <= last)
             ):
                 prepared.deferred.append((row_number, record))
             else:
@@ -211,7 +218,7 @@ class RowMaker:
             if record.procedure_code not in procedures:
                 procedures[record.procedure_code] = (record.procedure_name, record.field)
         if self.postgresql:
-            prepared.copy_text = _copy_text(records, unit_ids, prepared.row_numbers)
+            prepared.copy_text = copy_text(records, unit_ids, prepared.row_numbers)
         else:
             utc_now = self.now.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
             facts = facts_for_records(records, self.calendar, self.rules)
@@ -276,7 +283,6 @@ def _sqlite_rows(
     return rows
 
 
-_COPY_NULL: Final = "\\N"
 _COPY_ESCAPES: Final = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
@@ -287,9 +293,9 @@ def _copy_field(value: str) -> str:
     return value
 
 
-def _copy_text(records: Sequence[DossierRecord], unit_ids: Mapping[str, int], row_numbers: Sequence[int]) -> str:
+def copy_text(records: Sequence[DossierRecord], unit_ids: Mapping[str, int], row_numbers: Sequence[int]) -> str:
     """Lines of COPY text in `COPY_COLUMNS` order (formatting here spares the writer's process)."""
-    null = _COPY_NULL
+    null = COPY_NULL
     day = _IsoTexts(null)
     flag = {True: "t", False: "f", None: null}
     lines: list[str] = []
@@ -304,6 +310,7 @@ def _copy_text(records: Sequence[DossierRecord], unit_ids: Mapping[str, int], ro
                 (
                     _copy_field(record.code),
                     str(unit_ids[record.unit_code]),
+                    _copy_field(record.procedure_code),
                     received + "+07",
                     due_text + "+07" if due is not None else null,
                     finished.isoformat(" ") + "+07" if finished is not None else null,
@@ -315,12 +322,11 @@ def _copy_text(records: Sequence[DossierRecord], unit_ids: Mapping[str, int], ro
                     flag[record.has_fee],
                     flag[record.paid_online],
                     str(record.supplement_requests),
-                    day[record.apology_date],
                     _copy_field(record.status[:100]),
+                    day[record.apology_date],
                     received[:10],
                     due_text[:10],
                     end.isoformat()[:10] if end is not None else null,
-                    _copy_field(record.procedure_code),
                     str(row_number),
                 )
             )
@@ -352,8 +358,25 @@ def prepare_file(
     known_unit_codes: Collection[str],
     batch_size: int,
 ) -> Iterator[Prepared]:
-    """Read, check and turn a file into prepared batches (row errors travel with their batch)."""
-    for batch in read_record_batches(path, known_unit_codes, profile, batch_size):
+    """Read, check and turn a file into prepared batches (row errors travel with their batch).
+
+    A CSV file for PostgreSQL takes the direct way to COPY text (copy_reading.py) for the rows it
+    is sure of; the other rows, and every row otherwise, become records first.
+    """
+    table = open_table(path, profile)
+    if maker.postgresql and not table.native:
+        scope = CopyScope(maker.unit_ids, maker.allowed_unit_ids, maker.first_year, maker.last_year)
+        for copy_batch in copy_batches(table, profile, scope, batch_size):
+            valid, errors = check_batch(copy_batch.others, profile)
+            prepared = maker.prepare(valid, copy_batch.rows_read)
+            prepared.errors[:0] = errors
+            if copy_batch.lines:
+                prepared.copy_text = "\n".join(copy_batch.lines) + "\n" + prepared.copy_text
+                prepared.direct_rows = len(copy_batch.lines)
+                prepared.procedures = {**copy_batch.procedures, **prepared.procedures}
+            yield prepared
+        return
+    for batch in table_record_batches(table, known_unit_codes, profile, batch_size):
         valid, errors = check_batch(batch, profile)
         prepared = maker.prepare(valid, len(batch))
         prepared.errors[:0] = errors

@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from cchc.dossiers.fast_reading import read_record_batches, read_records
+from cchc.dossiers.fast_reading import read_records, table_record_batches
 from cchc.dossiers.parsing import (
     CHANNEL_IN_PERSON,
     CHANNEL_ONLINE,
@@ -28,7 +28,7 @@ from cchc.dossiers.parsing import (
     validate_row,
     validate_rows,
 )
-from cchc.dossiers.tables import iter_rows
+from cchc.dossiers.tables import iter_rows, open_table
 
 HEADERS = [DEFAULT_PROFILE.label(name) for name in FIELD_NAMES]
 UNITS = {"XA01", "XA02"}
@@ -417,7 +417,7 @@ def test_a_profile_maps_other_headers_and_leaves_unmapped_columns_empty(tmp_path
 def test_batches_hold_every_row_once_in_order(tmp_path):
     rows = [HEADERS] + [with_cell(GOOD_ROW, "code", f"HS{index:03d}") for index in range(25)]
     path = write_text_csv(tmp_path / "dossiers.csv", rows)
-    batches = list(read_record_batches(path, UNITS, batch_size=10))
+    batches = list(table_record_batches(open_table(path, DEFAULT_PROFILE), UNITS, batch_size=10))
     assert [len(batch) for batch in batches] == [10, 10, 5]
     assert [number for batch in batches for number, _, _ in batch] == list(range(2, 27))
 

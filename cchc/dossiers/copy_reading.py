@@ -1,0 +1,268 @@
+"""A CSV register straight to PostgreSQL's COPY text, for the rows it is sure of.
+
+`fast_reading.read_records` turns every row into a DossierRecord of datetimes, which the PostgreSQL
+writer then formats back into text: two thirds of the reader's time at a million rows. Here a
+well-formed row becomes its COPY line directly: the timestamp parts, descriptors and flags are looked
+up in caches filled only from the reference parsers' answers (the same caches `read_records` uses),
+so a line is exactly what `rows.copy_text` writes for the row's record (tested). Any row it is not
+sure of (a part never seen in a cacheable layout, a duplicate, an error, a year outside the
+calendar, a unit outside the scope) is handed over as `read_records` would give it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any
+
+from cchc.dossiers.fast_reading import (
+    DESCRIPTOR_FIELDS,
+    FLAG_FIELDS,
+    TIMESTAMP_FIELDS,
+    NeedsFullValidation,
+    clock_iso_cache,
+    day_iso_cache,
+    flags_from_cells,
+    learn_datetime,
+)
+from cchc.dossiers.parsing import (
+    CACHE_LIMIT,
+    FIELD_NAMES,
+    DossierRecord,
+    FileValidation,
+    ImportProfile,
+    RowError,
+    parse_text,
+)
+from cchc.dossiers.tables import Table, dict_maker, is_blank
+
+COPY_NULL = "\\N"
+CODE_LIMIT = 100
+PROCEDURE_CODE_LIMIT = 80
+# A text needing COPY escapes goes the long way (rows.copy_field escapes it).
+_ESCAPED = ("\\", "\t", "\n", "\r")
+
+
+@dataclass
+class CopyBatch:
+    """Up to a batch of rows: COPY lines of the rows read fast, the others as read_records gives them."""
+
+    lines: list[str] = field(default_factory=list)
+    others: list[tuple[int, DossierRecord | None, list[RowError]]] = field(default_factory=list)
+    # Procedures met for the first time in this batch on the fast path: code → (name, field).
+    procedures: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    @property
+    def rows_read(self) -> int:
+        return len(self.lines) + len(self.others)
+
+
+@dataclass(frozen=True)
+class CopyScope:
+    """What a line needs beyond the row: unit ids, the writable units and the calendar's years."""
+
+    unit_ids: Mapping[str, int]
+    allowed_unit_ids: frozenset[int] | None
+    first_year: int
+    last_year: int
+
+
+def _flags_text(converted: tuple[Any, ...]) -> str:
+    channel, online_level, components, result, fee, paid, supplements, status = converted
+    status = status[:100]
+    if any(character in status for character in _ESCAPED):
+        raise NeedsFullValidation
+    flag = {True: "t", False: "f"}
+    return "\t".join(
+        (
+            str(channel) if channel is not None else COPY_NULL,
+            online_level or "",
+            flag[components],
+            flag[result],
+            flag[fee],
+            flag[paid],
+            str(supplements),
+            status,
+        )
+    )
+
+
+def copy_batches(table: Table, profile: ImportProfile, scope: CopyScope, batch_size: int) -> Iterator[CopyBatch]:
+    """The table's rows in batches of `batch_size` (see the module). Text cells only (CSV)."""
+    items = _copy_items(table, profile, scope)
+    while True:
+        batch = CopyBatch()
+        for item in islice(items, batch_size):
+            if type(item) is str:
+                batch.lines.append(item)
+            elif type(item) is dict:
+                batch.procedures.update(item)
+            else:
+                batch.others.append(item)
+        if not batch.rows_read:
+            return
+        yield batch
+
+
+def _copy_items(table: Table, profile: ImportProfile, scope: CopyScope) -> Iterator[Any]:
+    """A COPY line per fast row, (row, record, errors) per other row, and a {code: (name, field)}
+    before the first line of a procedure met on the fast path (it counts towards no batch size,
+    which is why batches may hold one more item or so: harmless)."""
+    columns, width = table.header.columns, table.width
+    to_dict = dict_maker(columns, width)
+    known_units = scope.unit_ids
+    validation = FileValidation(known_units.keys(), profile)
+    first_row_by_code = validation.first_row_by_code
+    padded = len(columns) < len(FIELD_NAMES)
+
+    def getter(names: tuple[str, ...]) -> Any:
+        return _itemgetter(*(columns.get(name, width) for name in names))
+
+    timestamp_cells, descriptor_cells, flag_cells = (
+        getter(TIMESTAMP_FIELDS),
+        getter(DESCRIPTOR_FIELDS),
+        getter(FLAG_FIELDS),
+    )
+    descriptors: dict[tuple[Any, ...], tuple[str, str, str, str]] = {}
+    flags: dict[tuple[Any, ...], str] = {}
+    procedures_seen: set[str] = set()
+    descriptor_get, flag_get = descriptors.get, flags.get
+    day_iso, clock_iso = day_iso_cache, clock_iso_cache
+    first_year, last_year = str(scope.first_year), str(scope.last_year)
+    allowed = scope.allowed_unit_ids
+    null = COPY_NULL
+
+    def learn_descriptor(raw: tuple[Any, ...]) -> tuple[str, str, str, str]:
+        """(unit id and procedure code as COPY text, procedure code, name, field)."""
+        unit, procedure, name, field_value = (parse_text(value) for value in raw)
+        unit_id = known_units.get(unit)
+        if (
+            not procedure
+            or unit_id is None
+            or (allowed is not None and unit_id not in allowed)
+            or len(procedure) > PROCEDURE_CODE_LIMIT
+            or any(character in procedure for character in _ESCAPED)
+        ):
+            raise NeedsFullValidation
+        learnt = (f"{unit_id}\t{procedure}", procedure, name, field_value)
+        if len(descriptors) < CACHE_LIMIT:
+            descriptors[raw] = learnt
+        return learnt
+
+    def learn_flags(raw: tuple[Any, ...]) -> str:
+        text = _flags_text(flags_from_cells(raw))
+        if len(flags) < CACHE_LIMIT:
+            flags[raw] = text
+        return text
+
+    def stamp(cell: str) -> tuple[str, str]:
+        """(day, timestamp) of a non-empty cell, learning its parts; NeedsFullValidation if it can't."""
+        try:
+            day = day_iso[cell[:10]]
+            return day, day + clock_iso[cell[10:]]
+        except KeyError:
+            learn_datetime(cell)
+            try:
+                day = day_iso[cell[:10]]
+                return day, day + clock_iso[cell[10:]]
+            except KeyError:
+                raise NeedsFullValidation from None
+
+    for row_number, cells in enumerate(table.rows, start=table.first_row):
+        try:
+            row_cells = cells
+            if len(cells) != width:
+                if is_blank(cells):
+                    continue
+                if len(cells) < width or not is_blank(cells[width:]):
+                    raise NeedsFullValidation
+                row_cells = cells[:width]
+            if padded:
+                row_cells = [*row_cells, ""]
+            code, received_cell, due_cell, finished_cell, returned_cell, apology_cell = timestamp_cells(row_cells)
+            if not code.isascii():
+                raise NeedsFullValidation
+            code = code.strip()
+            if not code:
+                if is_blank(cells):
+                    continue
+                raise NeedsFullValidation
+            if len(code) > CODE_LIMIT or "\\" in code or "\t" in code or "\n" in code or "\r" in code:
+                raise NeedsFullValidation
+            if first_row_by_code.setdefault(code, row_number) != row_number:
+                raise NeedsFullValidation
+            descriptor_key = descriptor_cells(row_cells)
+            descriptor, procedure, name, field_value = descriptor_get(descriptor_key) or learn_descriptor(
+                descriptor_key
+            )
+            flag_key = flag_cells(row_cells)
+            flag_text = flag_get(flag_key) or learn_flags(flag_key)
+            if not received_cell:
+                raise NeedsFullValidation
+            # The parts inline (the common case), the learning call only for a part not seen yet.
+            try:
+                received_day = day_iso[received_cell[:10]]
+                received = received_day + clock_iso[received_cell[10:]]
+            except KeyError:
+                received_day, received = stamp(received_cell)
+            if due_cell:
+                try:
+                    due_day = day_iso[due_cell[:10]]
+                    due = due_day + clock_iso[due_cell[10:]]
+                except KeyError:
+                    due_day, due = stamp(due_cell)
+                if due_day < received_day:
+                    raise NeedsFullValidation
+            else:
+                due_day = due = null
+            end_day = null
+            if finished_cell:
+                try:
+                    end_day = day_iso[finished_cell[:10]]
+                    finished = end_day + clock_iso[finished_cell[10:]]
+                except KeyError:
+                    end_day, finished = stamp(finished_cell)
+                if end_day < received_day:
+                    raise NeedsFullValidation
+            else:
+                finished = null
+            if returned_cell == finished_cell:
+                returned = finished
+            elif returned_cell:
+                returned_day, returned = stamp(returned_cell)
+                if returned_day < received_day:
+                    raise NeedsFullValidation
+                if end_day is null:
+                    end_day = returned_day
+            else:
+                returned = null
+            # Years beyond the calendar's make the writer seed them first: the long way.
+            if (
+                not first_year <= received_day[:4] <= last_year
+                or (due_day is not null and not first_year <= due_day[:4] <= last_year)
+                or (end_day is not null and end_day[:4] > last_year)
+            ):
+                raise NeedsFullValidation
+            apology = stamp(apology_cell)[0] if apology_cell else null
+            if apology is not null and not first_year <= apology[:4] <= last_year:
+                raise NeedsFullValidation
+            if procedure not in procedures_seen:  # announced only with a row that is written
+                procedures_seen.add(procedure)
+                yield {procedure: (name, field_value)}
+            yield (
+                f"{code}\t{descriptor}\t{received}\t{due}\t{finished}\t{returned}\t{flag_text}\t{apology}\t"
+                f"{received_day}\t{due_day}\t{end_day}\t{row_number}"
+            )
+        except NeedsFullValidation:
+            record, errors = validation.validate(row_number, to_dict(cells))
+            yield row_number, record, errors
+        except (TypeError, AttributeError):  # a cell that is not text: not a CSV row
+            record, errors = validation.validate(row_number, to_dict(cells))
+            yield row_number, record, errors
+
+
+def _itemgetter(*positions: int) -> Any:
+    from operator import itemgetter
+
+    return itemgetter(*positions)
