@@ -235,8 +235,9 @@ def _kind_grouped(
         f"CAST({factor}SUM({name}) AS INTEGER) AS {name}" if name in kind.values else f"0 AS {name}"
         for name in COUNTER_NAMES
     )
-    if fielded:
-        rows = f"SELECT d.unit_id, d.procedure_id, d.field_id, {kind.day} AS day, {kind.month} AS month"
+    if fielded or "field_id" not in keys:  # no field needed, or the source has it
+        field_column = "d.field_id, " if fielded else ""
+        rows = f"SELECT d.unit_id, d.procedure_id, {field_column}{kind.day} AS day, {kind.month} AS month"
         rows += f", {contributions} FROM {source} d"
     else:
         rows = f"SELECT d.unit_id, d.procedure_id, COALESCE(p.field_id, {int(unknown)}) AS field_id, "
