@@ -55,6 +55,26 @@ class Results:
         }
         print(f"  {key}: {value:.2f}×" + (f" (limit {limit}×)" if limit else ""), flush=True)
 
+    def paired_ratio(
+        self, key: str, numerator: str, denominator: str, pairs: list[float], limit: float | None = None
+    ) -> None:
+        """A ratio from runs taken in turn (A, B, A, B …): the median of each pair's ratio, which
+        holds when the machine's speed drifts between runs better than a ratio of medians."""
+        value = statistics.median(pairs)
+        self.figures[key] = {
+            "ratio": round(value, 3),
+            "pairs": [round(pair, 3) for pair in pairs],
+            "of": numerator,
+            "over": denominator,
+            "limit": limit,
+            "within_limit": None if limit is None else value <= limit,
+        }
+        print(
+            f"  {key}: {value:.2f}× by pairs {[round(pair, 2) for pair in pairs]}"
+            + (f" (limit {limit}×)" if limit else ""),
+            flush=True,
+        )
+
     def write(self) -> Path:
         RESULTS_DIR.mkdir(parents=True, exist_ok=True)
         path = RESULTS_DIR / f"{self.name}-{self.scale}.json"
