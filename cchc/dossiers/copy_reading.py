@@ -23,6 +23,7 @@ from cchc.dossiers.fast_reading import (
     NeedsFullValidation,
     clock_iso_cache,
     day_iso_cache,
+    fitted_cells,
     flags_from_cells,
     learn_datetime,
 )
@@ -171,15 +172,9 @@ def _copy_items(table: Table, profile: ImportProfile, scope: CopyScope) -> Itera
 
     for row_number, cells in enumerate(table.rows, start=table.first_row):
         try:
-            row_cells = cells
-            if len(cells) != width:
-                if is_blank(cells):
-                    continue
-                if len(cells) < width or not is_blank(cells[width:]):
-                    raise NeedsFullValidation
-                row_cells = cells[:width]
-            if padded:
-                row_cells = [*row_cells, ""]
+            row_cells = fitted_cells(cells, width, padded)
+            if row_cells is None:
+                continue
             code, received_cell, due_cell, finished_cell, returned_cell, apology_cell = timestamp_cells(row_cells)
             if not code.isascii():
                 raise NeedsFullValidation

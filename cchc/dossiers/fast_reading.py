@@ -132,6 +132,22 @@ def _fast_datetime(
     return learn_datetime(value)
 
 
+def fitted_cells(cells: list[object], width: int, padded: bool) -> list[object] | None:
+    """A row's cells cut to the header's width (and given the empty cell unmapped fields read when
+    `padded`); None for a blank row. Cells missing, or beyond the header and not blank, need the
+    full validation."""
+    row_cells = cells
+    if len(cells) != width:
+        if is_blank(cells):
+            return None
+        if len(cells) < width or not is_blank(cells[width:]):
+            raise NeedsFullValidation
+        row_cells = cells[:width]
+    if padded:
+        row_cells = [*row_cells, ""]
+    return row_cells
+
+
 DESCRIPTOR_FIELDS: Final = (UNIT_CODE, PROCEDURE_CODE, PROCEDURE_NAME, FIELD)
 FLAG_FIELDS: Final = (
     CHANNEL,
@@ -213,15 +229,9 @@ def _fast_records(
 
     for row_number, cells in enumerate(table.rows, start=table.first_row):
         try:
-            row_cells = cells
-            if len(cells) != width:
-                if is_blank(cells):
-                    continue
-                if len(cells) < width or not is_blank(cells[width:]):
-                    raise NeedsFullValidation
-                row_cells = cells[:width]
-            if padded:
-                row_cells = [*row_cells, ""]
+            row_cells = fitted_cells(cells, width, padded)
+            if row_cells is None:
+                continue
             if native and bool in map(type, row_cells):
                 # True == 1 == 1.0 would let a boolean cell share a cache entry with a number.
                 raise NeedsFullValidation

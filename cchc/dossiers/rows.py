@@ -42,10 +42,8 @@ VIETNAM: Final = timezone(timedelta(hours=7))
 UNKNOWN_FIELD: Final = "(Chưa rõ lĩnh vực)"
 _SEVEN_HOURS: Final = timedelta(hours=7)
 
-ROW_COLUMNS: Final = (
-    "code",
-    "unit_id",
-    "procedure_id",
+# The record's own columns, as both tables below hold them.
+_RECORD_COLUMNS: Final = (
     "received_at",
     "due_at",
     "finished_at",
@@ -57,11 +55,16 @@ ROW_COLUMNS: Final = (
     "has_fee",
     "paid_online",
     "supplement_requests",
+)
+_DAY_COLUMNS: Final = ("received_day", "due_day", "end_day")
+ROW_COLUMNS: Final = (
+    "code",
+    "unit_id",
+    "procedure_id",
+    *_RECORD_COLUMNS,
     "apology_date",
     "status",
-    "received_day",
-    "due_day",
-    "end_day",
+    *_DAY_COLUMNS,
     "outcome",
     "apology_in_time",
     "processing_working_days",
@@ -78,22 +81,10 @@ COPY_COLUMNS: Final = (
     "code",
     "unit_id",
     "procedure_code",
-    "received_at",
-    "due_at",
-    "finished_at",
-    "returned_at",
-    "channel",
-    "online_level",
-    "components_digitised",
-    "result_digitised",
-    "has_fee",
-    "paid_online",
-    "supplement_requests",
+    *_RECORD_COLUMNS,
     "status",
     "apology_date",
-    "received_day",
-    "due_day",
-    "end_day",
+    *_DAY_COLUMNS,
     "source_row",
 )
 # Positions, in a SQLite row, of counters.ContributionRow's fields.
