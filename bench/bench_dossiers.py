@@ -125,6 +125,15 @@ def reset_postgresql() -> None:
         connection.execute(f"CREATE DATABASE {PG_DATABASE}")
 
 
+def vacuum_postgresql() -> None:
+    """What autovacuum does in the minutes after a big import, done now."""
+    import psycopg
+
+    base = PG_ADMIN_URL.rsplit("/", 1)[0]
+    with psycopg.connect(f"{base}/{PG_DATABASE}", autocommit=True) as connection:
+        connection.execute("VACUUM (ANALYZE)")
+
+
 def reset_sqlite(scale: str) -> None:
     folder = WORK_DIR / f"sqlite-{scale}"
     folder.mkdir(parents=True, exist_ok=True)
@@ -295,6 +304,10 @@ def run(results: Results, scale: str) -> None:
     # The KPI screen, on the databases just loaded.
     results.add("kpi_screen_sqlite", worker("sqlite", scale, "kpis", str(KPI_QUERIES)))
     if with_postgresql:
+        # Right after a big import autovacuum works through the new rows on one of the two cores and
+        # the first reads set every page's hint bits; the limit is about the screen as it then stays.
+        results.add("kpi_screen_postgresql_right_after_import", worker("postgresql", scale, "kpis", str(KPI_QUERIES)))
+        vacuum_postgresql()
         results.add("kpi_screen_postgresql", worker("postgresql", scale, "kpis", str(KPI_QUERIES)))
 
     # Full recomputation vs DuckDB over the same rows.
