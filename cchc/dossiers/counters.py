@@ -11,9 +11,10 @@ Counters, by the day they are attributed to:
 - overdue_apology_from (overdue and apologised): overdue_apologised(_in_time)_delta +1.
 
 Flow figures of [start, cut] are sums over its days; snapshot figures at `cut` are sums of the deltas
-over every day up to `cut`. `Accumulator` computes the same contributions in Python for incremental
-imports (subtracting a re-imported dossier's old facts, adding its new ones); `aggregates.py` computes
-them in SQL for full rebuilds. Both are tested against `kpi_math.count_period`.
+over every day up to `cut`. `Accumulator` computes the same contributions in Python for SQLite imports
+and the recomputation after a calendar edit (subtracting a dossier's old facts, adding its new ones);
+`aggregates.py` computes them in SQL for PostgreSQL imports and full rebuilds. Both are tested against
+`kpi_math.count_period`.
 """
 
 from __future__ import annotations
@@ -310,10 +311,10 @@ def _add_vectors(target: dict[Any, Vector], source: Iterable[tuple[Any, Vector]]
 
 
 class Totals:
-    """Running sums of many accumulators' vectors: a writer folds each batch in while it waits for the next.
+    """Running sums of many accumulators' vectors: a writer folds each batch in as it goes.
 
-    Keys may name procedures by code or id and fields by name or id (a reader process knows only
-    codes and names); `resolved()` turns them all into ids. `fields` maps procedure → field for folding.
+    Keys may name procedures by code or id and fields by name or id (rows carry procedure codes,
+    stored versions ids); `resolved()` turns them all into ids. `fields` maps procedure → field for folding.
     """
 
     def __init__(self) -> None:
@@ -325,19 +326,6 @@ class Totals:
 
     def fold(self, accumulator: Accumulator) -> None:
         accumulator.add_to(self)
-
-    def clear(self) -> None:
-        for table in (self.by_day, self.by_procedure_month, self.by_field_day, self.months):
-            table.clear()
-
-    def merge(self, other: Totals) -> None:
-        for target, source in (
-            (self.by_day, other.by_day),
-            (self.by_procedure_month, other.by_procedure_month),
-            (self.by_field_day, other.by_field_day),
-        ):
-            _add_vectors(target, source.items())  # type: ignore[arg-type]
-        self.months.update(other.months)
 
     def resolved(self, procedure_ids: Mapping[str, int], field_ids: Mapping[str, int]) -> Totals:
         """The same sums keyed by date, procedure id and field id (rows may carry ISO days, codes, names)."""
