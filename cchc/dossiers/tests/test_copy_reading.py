@@ -10,10 +10,17 @@ from hypothesis import strategies as st
 from cchc.dossiers.calendar import vietnam_calendar
 from cchc.dossiers.classify import DEFAULT_RULES
 from cchc.dossiers.copy_reading import CopyScope, copy_batches
-from cchc.dossiers.parsing import DEFAULT_PROFILE, FIELD_NAMES, validate_rows
+from cchc.dossiers.parsing import DEFAULT_PROFILE, validate_rows
 from cchc.dossiers.rows import COPY_COLUMNS, RowMaker, check_batch
 from cchc.dossiers.tables import iter_rows, open_table
-from cchc.dossiers.tests.test_parsing import GOOD_ROW, HEADERS, cell_variants, with_cell, write_text_csv
+from cchc.dossiers.tests.test_parsing import (
+    GOOD_ROW,
+    HEADERS,
+    cell_variants,
+    registers,
+    with_cell,
+    write_text_csv,
+)
 
 UNIT_IDS = {"XA01": 1, "XA02": 2}
 SCOPE = CopyScope(UNIT_IDS, None, 2023, 2026)
@@ -75,19 +82,8 @@ def _assert_agree(path, scope=SCOPE):
     return lines, others
 
 
-@st.composite
-def registers(draw):
-    rows = []
-    for _ in range(draw(st.integers(min_value=1, max_value=8))):
-        row = list(GOOD_ROW)
-        for field_name, variants in awkward_variants.items():
-            row[FIELD_NAMES.index(field_name)] = draw(st.sampled_from(variants))
-        rows.append(row)
-    return rows
-
-
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(rows=registers(), delimiter=st.sampled_from([",", ";"]), only_first_unit=st.booleans())
+@given(rows=registers(awkward_variants), delimiter=st.sampled_from([",", ";"]), only_first_unit=st.booleans())
 def test_each_direct_line_is_the_record_paths_line_and_every_other_row_is_handed_over(
     tmp_path, rows, delimiter, only_first_unit
 ):

@@ -443,11 +443,12 @@ cell_variants = {
 
 
 @st.composite
-def registers(draw):
+def registers(draw, variants_by_field=None):
+    """Up to eight rows drawn cell by cell from `variants_by_field` (cell_variants), some ragged."""
     rows = []
     for _ in range(draw(st.integers(min_value=1, max_value=8))):
         row = list(GOOD_ROW)
-        for field_name, variants in cell_variants.items():
+        for field_name, variants in (variants_by_field or cell_variants).items():
             row[FIELD_NAMES.index(field_name)] = draw(st.sampled_from(variants))
         if draw(st.integers(0, 9)) == 0:
             row = [*row, "thừa"] if draw(st.booleans()) else row[:15]
