@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import islice
+from operator import itemgetter
 from typing import Any
 
 from cchc.dossiers.fast_reading import (
@@ -41,7 +42,7 @@ from cchc.dossiers.tables import Table, dict_maker, is_blank
 COPY_NULL = "\\N"
 CODE_LIMIT = 100
 PROCEDURE_CODE_LIMIT = 80
-# A text needing COPY escapes goes the long way (rows.copy_field escapes it).
+# A text needing COPY escapes goes the long way (rows.copy_text escapes it).
 _ESCAPED = ("\\", "\t", "\n", "\r")
 
 
@@ -108,8 +109,8 @@ def copy_batches(table: Table, profile: ImportProfile, scope: CopyScope, batch_s
 
 def _copy_items(table: Table, profile: ImportProfile, scope: CopyScope) -> Iterator[Any]:
     """A COPY line per fast row, (row, record, errors) per other row, and a {code: (name, field)}
-    before the first line of a procedure met on the fast path (it counts towards no batch size,
-    which is why batches may hold one more item or so: harmless)."""
+    before the first line of a procedure met on the fast path (it takes a place in a batch, so a
+    batch may hold a row or so fewer: harmless)."""
     columns, width = table.header.columns, table.width
     to_dict = dict_maker(columns, width)
     known_units = scope.unit_ids
@@ -118,7 +119,7 @@ def _copy_items(table: Table, profile: ImportProfile, scope: CopyScope) -> Itera
     padded = len(columns) < len(FIELD_NAMES)
 
     def getter(names: tuple[str, ...]) -> Any:
-        return _itemgetter(*(columns.get(name, width) for name in names))
+        return itemgetter(*(columns.get(name, width) for name in names))
 
     timestamp_cells, descriptor_cells, flag_cells = (
         getter(TIMESTAMP_FIELDS),
@@ -249,15 +250,6 @@ def _copy_items(table: Table, profile: ImportProfile, scope: CopyScope) -> Itera
                 f"{code}\t{descriptor}\t{received}\t{due}\t{finished}\t{returned}\t{flag_text}\t{apology}\t"
                 f"{received_day}\t{due_day}\t{end_day}\t{row_number}"
             )
-        except NeedsFullValidation:
+        except (NeedsFullValidation, TypeError, AttributeError):  # the last two: a cell that is not text
             record, errors = validation.validate(row_number, to_dict(cells))
             yield row_number, record, errors
-        except (TypeError, AttributeError):  # a cell that is not text: not a CSV row
-            record, errors = validation.validate(row_number, to_dict(cells))
-            yield row_number, record, errors
-
-
-def _itemgetter(*positions: int) -> Any:
-    from operator import itemgetter
-
-    return itemgetter(*positions)
