@@ -86,7 +86,7 @@ class NeedsFullValidation(Exception):
 
 # The first ten characters of timestamps (a date) and the rest ("" or " HH:MM[:SS]"), as learnt from
 # the full parser: a text is accepted here only as the concatenation of two validated parts. The
-# ISO caches hold the same parts as PostgreSQL's COPY text (see copy_lines), filled together.
+# ISO caches hold the same parts as PostgreSQL's COPY text (see copy_reading.py), filled together.
 _day_cache: dict[str, datetime] = {}
 _clock_cache: dict[str, timedelta] = {"": timedelta(0)}
 day_iso_cache: dict[str, str] = {}
