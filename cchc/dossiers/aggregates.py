@@ -257,8 +257,8 @@ class EventSums:
     to group them instead (twice the time).
     """
 
-    def __init__(self) -> None:
-        self.unknown = unknown_field_id()
+    def __init__(self, unknown_field: int | None = None) -> None:
+        self.unknown = unknown_field if unknown_field is not None else unknown_field_id()
         self.additions = 0
         with connection.cursor() as cursor:
             # A large GROUP BY spills to disk under the stock 4 MB of working memory; compiling these

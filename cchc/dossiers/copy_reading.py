@@ -196,7 +196,8 @@ def _copy_items(table: Table, profile: ImportProfile, scope: CopyScope) -> Itera
             flag_text = flag_get(flag_key) or learn_flags(flag_key)
             if not received_cell:
                 raise NeedsFullValidation
-            # The parts inline (the common case), the learning call only for a part not seen yet.
+            # The parts inline, the learning call only for a part not seen yet: calling stamp() for every
+            # cell cost 1 to 1,5 s more per million rows (measured in turn, 14,6 against 15,7–16,1 s).
             try:
                 received_day = day_iso[received_cell[:10]]
                 received = received_day + clock_iso[received_cell[10:]]

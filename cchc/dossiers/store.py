@@ -389,7 +389,7 @@ class DossierWriter:
                 assignments = ", ".join(f"{name} = EXCLUDED.{name}" for name in ROW_COLUMNS[1:])
                 insert += f" ON CONFLICT (code) DO UPDATE SET {assignments}"
             if self.keep_aggregates and not self._sum_at_end and self._sums is None:
-                self._sums = aggregates.EventSums()
+                self._sums = aggregates.EventSums(self._unknown_field)
             sums = []
             if self._sums is not None:
                 if replaced:
