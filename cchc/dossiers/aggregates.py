@@ -17,6 +17,7 @@ from typing import Any, Final
 
 from django.db import connection, transaction
 
+from cchc.dossiers import column_sums
 from cchc.dossiers.classify import DossierRules
 from cchc.dossiers.counters import COUNTER_NAMES, WIDTH, Vector
 from cchc.dossiers.models import (
@@ -31,6 +32,7 @@ from cchc.dossiers.models import (
     WorkingDayTally,
 )
 from cchc.dossiers.rows import UNKNOWN_FIELD
+from cchc.organisation.models import Unit
 
 DOSSIER = Dossier._meta.db_table
 UNIT_DAY = UnitDayCount._meta.db_table
@@ -174,25 +176,32 @@ def unknown_field_id() -> int:
 
 @transaction.atomic
 def rebuild() -> None:
-    """Every aggregate from the stored facts, in SQL, in key order.
+    """Every aggregate from the stored facts, summed in NumPy (see column_sums.py), in key order.
 
-    The two finest tables (per unit, day and field; per unit, month and procedure) are grouped from
-    the dossiers' events; the three coarser ones are sums of those (a few hundred thousand rows
-    instead of the events). Rows are written in key order, so that a unit's days lie together on
-    disk: a province's screen then reads a few hundred pages of a day table, not one page per row.
+    Rows are written in key order, so that a unit's days lie together on disk: a province's screen
+    then reads a few hundred pages of a day table, not one page per row.
     """
     if is_postgresql():
-        sums = EventSums()
-        sums.add(DOSSIER)
-        sums.apply(replace=True)
-        return
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")  # compiling the read's expressions costs more than it saves
     unknown = unknown_field_id()
+    field_of = column_sums.FieldOf(list(Procedure.objects.values_list("pk", "field_id")), unknown)
+    sums = column_sums.tables(column_sums.read_chunks(DOSSIER, Unit._meta.db_table, PROCEDURE), field_of)
     with connection.cursor() as cursor:
-        for table in AGGREGATE_TABLES:
-            cursor.execute(f"DELETE FROM {table}")
-        _finest_tables_sqlite(cursor, unknown)
-        for table, keys, source in _coarse_sums(FIELD_DAY, PROCEDURE_MONTH, FIELD_MONTH, unknown):
-            cursor.execute(f"INSERT INTO {table} ({keys}, {COUNTER_LIST}) {source} {_in_key_order(keys)}")
+        if is_postgresql():
+            cursor.execute(f"TRUNCATE {', '.join(AGGREGATE_TABLES)}")
+        else:
+            for table in AGGREGATE_TABLES:
+                cursor.execute(f"DELETE FROM {table}")
+    column_sums.write(FIELD_DAY, ("unit_id", "day", "field_id"), sums.field_day)
+    column_sums.write(PROCEDURE_MONTH, ("unit_id", "month", "procedure_id"), sums.procedure_month)
+    column_sums.write(UNIT_DAY, ("unit_id", "day"), sums.unit_day)
+    column_sums.write(FIELD_MONTH, ("unit_id", "month", "field_id"), sums.field_month)
+    column_sums.write(UNIT_MONTH, ("unit_id", "month"), sums.unit_month)
+    if is_postgresql():
+        with connection.cursor() as cursor:
+            for table in AGGREGATE_TABLES:
+                cursor.execute(f"ANALYZE {table}")
 
 
 def _coarse_sums(field_day: str, procedure_month: str, field_month: str, unknown: int) -> list[tuple[str, str, str]]:
@@ -335,32 +344,6 @@ class EventSums:
                 cursor.execute(f"DROP TABLE {name}")
             for table in AGGREGATE_TABLES:
                 cursor.execute(f"ANALYZE {table}")
-
-
-def _finest_tables_sqlite(cursor: Any, unknown: int) -> None:
-    """SQLite groups by sorting, and sorting the events once is its main cost: they are grouped once
-    per unit, procedure and day, and both fine tables summed from that."""
-    events, params = events_sql()
-    grouped = "dossier_events_grouped"
-    cursor.execute(f"DROP TABLE IF EXISTS {grouped}")
-    cursor.execute(
-        f"CREATE TEMP TABLE {grouped} AS SELECT unit_id, procedure_id, day, month, {_sums(alias=True)} "
-        f"FROM ({events}) AS events GROUP BY unit_id, procedure_id, day, month",
-        params,
-    )
-    cursor.execute(
-        f"INSERT INTO {PROCEDURE_MONTH} (unit_id, month, procedure_id, {COUNTER_LIST}) "
-        f"SELECT unit_id, month, procedure_id, {_sums()} FROM {grouped} GROUP BY unit_id, month, procedure_id "
-        "ORDER BY unit_id, month, procedure_id"
-    )
-    cursor.execute(
-        f"INSERT INTO {FIELD_DAY} (unit_id, day, field_id, {COUNTER_LIST}) "
-        f"SELECT g.unit_id, g.day, COALESCE(p.field_id, %s), {_sums('g.')} FROM {grouped} g "
-        f"JOIN {PROCEDURE} p ON p.id = g.procedure_id GROUP BY g.unit_id, g.day, COALESCE(p.field_id, %s) "
-        "ORDER BY 1, 2, 3",
-        [unknown, unknown],
-    )
-    cursor.execute(f"DROP TABLE {grouped}")
 
 
 def _increment_sql(table: str, keys: Sequence[str], source: str) -> str:

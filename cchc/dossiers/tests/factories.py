@@ -61,6 +61,25 @@ def clear_dossiers() -> None:
         model.objects.all().delete()
 
 
+def aggregate_rows() -> dict[str, list[tuple[object, ...]]]:
+    """Every aggregate table's rows, without their ids, the all-zero ones left out."""
+    from cchc.dossiers.counters import COUNTER_NAMES
+    from cchc.dossiers.models import (
+        FieldDayCount,
+        FieldMonthCount,
+        ProcedureMonthCount,
+        UnitDayCount,
+        UnitMonthCount,
+    )
+
+    tables = {}
+    for model in (UnitDayCount, UnitMonthCount, ProcedureMonthCount, FieldDayCount, FieldMonthCount):
+        names = [field.attname for field in model._meta.concrete_fields if field.attname != "id"]
+        rows = [row for row in model.objects.values(*names) if any(row[name] for name in COUNTER_NAMES)]
+        tables[model.__name__] = sorted(tuple(row[name] for name in names) for row in rows)
+    return tables
+
+
 def save(records: list[DossierRecord], allowed_unit_ids: set[int] | None = None) -> WriteSummary:
     """Write records through the import writer (as a file import does), in one transaction."""
     settings_row = DossierSettings.current()

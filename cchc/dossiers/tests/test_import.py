@@ -21,7 +21,7 @@ from cchc.dossiers.models import (
     UnitDayCount,
 )
 from cchc.dossiers.synthetic import write_csv, write_xlsx
-from cchc.dossiers.tests.factories import clear_dossiers, random_records, record
+from cchc.dossiers.tests.factories import aggregate_rows, clear_dossiers, random_records, record
 
 pytestmark = pytest.mark.django_db
 
@@ -201,19 +201,6 @@ def test_the_import_command_imports_several_files_and_writes_an_error_report_for
     assert list(Dossier.objects.values_list("code", flat=True)) == ["HS-1"]
 
 
-def _aggregate_rows() -> dict[str, list[tuple[object, ...]]]:
-    """Every aggregate table's rows, without their ids, the all-zero ones left out."""
-    from cchc.dossiers.counters import COUNTER_NAMES
-    from cchc.dossiers.models import FieldDayCount, FieldMonthCount, ProcedureMonthCount, UnitMonthCount
-
-    tables = {}
-    for model in (UnitDayCount, UnitMonthCount, ProcedureMonthCount, FieldDayCount, FieldMonthCount):
-        names = [field.attname for field in model._meta.concrete_fields if field.attname != "id"]
-        rows = [row for row in model.objects.values(*names) if any(row[name] for name in COUNTER_NAMES)]
-        tables[model.__name__] = sorted(tuple(row[name] for name in names) for row in rows)
-    return tables
-
-
 def test_a_big_first_load_drops_and_rebuilds_the_indexes_with_the_same_figures(world, tmp_path, monkeypatch):
     from django.db import connection
 
@@ -222,12 +209,12 @@ def test_a_big_first_load_drops_and_rebuilds_the_indexes_with_the_same_figures(w
     records = random_records(7, 80, ["X01", "X02"])
     write_csv(tmp_path / "so.csv", records)
     import_file(tmp_path / "so.csv")
-    expected, expected_rows = _totals(), _aggregate_rows()
+    expected, expected_rows = _totals(), aggregate_rows()
     _clear()
     monkeypatch.setattr(store, "BULK_ROWS", 10)
     assert import_file(tmp_path / "so.csv").created == 80
     assert _totals() == expected
-    assert _aggregate_rows() == expected_rows
+    assert aggregate_rows() == expected_rows
     with connection.cursor() as cursor:
         constraints = connection.introspection.get_constraints(cursor, Dossier._meta.db_table)
     names = set(constraints)

@@ -74,7 +74,7 @@ def test_every_kpi_counter_from_the_aggregates_equals_the_reference_count_on_ran
 @pytest.mark.django_db
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(seed=st.integers(min_value=0, max_value=10_000), period=periods)
-def test_aggregates_rebuilt_in_sql_equal_the_reference_count(world, seed, period):
+def test_aggregates_rebuilt_from_the_columns_equal_the_reference_count(world, seed, period):
     _clear()
     records = random_records(seed, 120, UNITS)
     save(records)

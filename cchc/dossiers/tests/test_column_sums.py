@@ -1,0 +1,86 @@
+"""The aggregate tables rebuilt from the dossiers' columns (NumPy) against the import's increments."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from django.db import connection
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cchc.dossiers import aggregates, column_sums
+from cchc.dossiers.models import Dossier, UnitDayCount
+from cchc.dossiers.tests.factories import aggregate_rows, clear_dossiers, random_records, save
+
+UNITS = ["X01", "X02", "SNV", "T01"]
+
+
+@pytest.mark.django_db
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(min_value=0, max_value=10_000), chunk=st.integers(min_value=1, max_value=200))
+def test_a_rebuild_in_any_chunks_gives_the_rows_the_imports_increments_gave(world, seed, chunk, monkeypatch):
+    # The increments are counted another way on each engine (Python on SQLite, SQL on PostgreSQL).
+    clear_dossiers()
+    save(random_records(seed, 150, UNITS))
+    expected = aggregate_rows()
+    assert expected["FieldDayCount"]
+    monkeypatch.setattr(column_sums, "CHUNK_DOSSIERS", chunk)
+    aggregates.rebuild()
+    assert aggregate_rows() == expected
+
+
+@pytest.mark.django_db
+def test_a_rebuild_of_no_dossiers_empties_every_table(world):
+    save(random_records(3, 20, UNITS))
+    Dossier.objects.all().delete()
+    aggregates.rebuild()
+    assert aggregate_rows() == {name: [] for name in aggregate_rows()}
+    assert not UnitDayCount.objects.exists()
+
+
+@pytest.mark.django_db
+def test_sqlite_reads_the_same_columns_with_unit_and_procedure_apart_or_paired(world):
+    if connection.vendor != "sqlite":
+        pytest.skip("the paired read is SQLite's")
+    save(random_records(5, 60, UNITS))
+    connection.ensure_connection()
+    paired = column_sums._read_sqlite(aggregates.DOSSIER, 0, 10**9, True)
+    apart = column_sums._read_sqlite(aggregates.DOSSIER, 0, 10**9, False)
+    assert len(paired.unit) == 60
+    for name in ("unit", "procedure", "received_day", "end_day", "apology_date", "flags", "processing"):
+        assert np.array_equal(getattr(paired, name), getattr(apart, name)), name
+
+
+@given(
+    rows=st.lists(
+        st.tuples(st.sampled_from([1, 7, 2**40, 2**62]), st.integers(-5, 5), st.sampled_from([0, 3, 2**50])),
+        min_size=1,
+        max_size=60,
+    )
+)
+def test_grouping_numbers_the_distinct_keys_in_key_order_even_when_they_are_sparse(rows):
+    keys = [np.array(column, dtype=np.int64) for column in zip(*rows, strict=True)]
+    distinct, group = column_sums._group(keys)
+    expected = sorted(set(rows))
+    assert list(zip(*(column.tolist() for column in distinct), strict=True)) == expected
+    assert [expected[number] for number in group.tolist()] == rows
+
+
+def test_a_binary_copy_with_a_null_or_a_wrong_layout_is_refused():
+    signature = column_sums._BINARY_SIGNATURE + b"\x00" * 8
+    row = (
+        b"\x00\x02"
+        + b"\x00\x00\x00\x08"
+        + (5).to_bytes(8, "big")
+        + b"\x00\x00\x00\x08"
+        + (-3).to_bytes(8, "big", signed=True)
+    )
+    good = column_sums._binary_records(signature + row + b"\xff\xff", 2)
+    assert [column.tolist() for column in good] == [[5], [-3]]
+    null = b"\x00\x02" + b"\x00\x00\x00\x08" + (5).to_bytes(8, "big") + b"\xff\xff\xff\xff" + b"\x00" * 8
+    with pytest.raises(RuntimeError):
+        column_sums._binary_records(signature + null + b"\xff\xff", 2)
+    with pytest.raises(RuntimeError):
+        column_sums._binary_records(signature + row + b"\xff\xff", 3)
+    with pytest.raises(RuntimeError):
+        column_sums._binary_records(b"COPY" + row, 2)
