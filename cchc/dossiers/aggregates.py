@@ -4,8 +4,9 @@ The same five event kinds (a dossier's contributions on its received day, end da
 day, late apology and first overdue-with-apology day; see counters.py) serve three purposes:
 rebuilding every aggregate after a calendar or rule change, the demo's bulk load, and counting short
 day ranges straight from the dossiers where no aggregate has the needed detail (a procedure
-breakdown of a part of a month). The engines group differently: PostgreSQL hashes each kind's few
-counters at each fine grain, SQLite sorts all events once (its sorter is its main cost).
+breakdown of a part of a month). Full rebuilds (a calendar or rule change, a first big load on
+PostgreSQL, the demo) sum the events in NumPy (column_sums.py); other imports add their batches' sums
+in SQL on PostgreSQL (`EventSums`) and in Python on SQLite (counters.py).
 """
 
 from __future__ import annotations
@@ -179,7 +180,10 @@ def rebuild() -> None:
     """Every aggregate from the stored facts, summed in NumPy (see column_sums.py), in key order.
 
     Rows are written in key order, so that a unit's days lie together on disk: a province's screen
-    then reads a few hundred pages of a day table, not one page per row.
+    then reads a few hundred pages of a day table, not one page per row. The tables are emptied only
+    once every sum is ready, so readers (who see the new figures at the commit) wait for the writes
+    only; PostgreSQL empties them by TRUNCATE, since inserting among a DELETE's dead index entries
+    took twice as long.
     """
     if is_postgresql():
         with connection.cursor() as cursor:
@@ -304,14 +308,8 @@ class EventSums:
             )
         return statements
 
-    def apply(self, *, replace: bool) -> None:
-        """Write the sums: in place of every aggregate (`replace`, a rebuild), or added to them.
-
-        When replacing, the tables are emptied by TRUNCATE only once every sum is ready: emptied
-        storage takes the new rows without their predecessors' dead index entries (inserting among
-        those took twice as long), and readers, who wait for the commit and then see the new figures,
-        wait for the inserts only.
-        """
+    def apply(self) -> None:
+        """Add the sums to the five tables (a full rebuild is column_sums.py's)."""
         ready: list[tuple[str, str, str]] = []
         with connection.cursor() as cursor:
             for position, (table, keys) in enumerate(_FINE_GRAINS):
@@ -331,13 +329,11 @@ class EventSums:
                 name = field_month if table == FIELD_MONTH else f"dossier_event_sums_{position}"
                 cursor.execute(f"CREATE TEMP TABLE {name} ON COMMIT DROP AS {source}")
                 ready.append((table, keys, name))
-            if replace:
-                cursor.execute(f"TRUNCATE {', '.join(AGGREGATE_TABLES)}")
             nonzero = " OR ".join(f"{name} <> 0" for name in COUNTER_NAMES)
             for table, keys, name in ready:
                 rows = f"SELECT {keys}, {COUNTER_LIST} FROM {name} WHERE {nonzero} ORDER BY {keys}"
                 cursor.execute(f"SELECT EXISTS (SELECT 1 FROM {table})")
-                if replace or not cursor.fetchone()[0]:
+                if not cursor.fetchone()[0]:
                     cursor.execute(f"INSERT INTO {table} ({keys}, {COUNTER_LIST}) {rows}")
                 else:
                     cursor.execute(_increment_sql(table, keys.split(", "), rows))

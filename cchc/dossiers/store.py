@@ -436,7 +436,7 @@ class DossierWriter:
             aggregates.rebuild()
             self._sum_at_end = False
         elif self._sums is not None:
-            self._sums.apply(replace=False)
+            self._sums.apply()
             self._sums = None
         elif self.keep_aggregates and not self.postgresql:
             resolved = self.totals.resolved(self.procedures.ids, self.procedures.field_ids)

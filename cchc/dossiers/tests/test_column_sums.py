@@ -39,16 +39,19 @@ def test_a_rebuild_of_no_dossiers_empties_every_table(world):
 
 
 @pytest.mark.django_db
-def test_sqlite_reads_the_same_columns_with_unit_and_procedure_apart_or_paired(world):
-    if connection.vendor != "sqlite":
-        pytest.skip("the paired read is SQLite's")
+def test_the_columns_read_the_same_with_unit_and_procedure_apart_or_paired(world):
     save(random_records(5, 60, UNITS))
     connection.ensure_connection()
-    paired = column_sums._read_sqlite(aggregates.DOSSIER, 0, 10**9, True)
-    apart = column_sums._read_sqlite(aggregates.DOSSIER, 0, 10**9, False)
+    reader = column_sums._read_postgresql if connection.vendor == "postgresql" else column_sums._read_sqlite
+    paired = reader(aggregates.DOSSIER, 0, 10**9, True)
+    apart = reader(aggregates.DOSSIER, 0, 10**9, False)
     assert len(paired.unit) == 60
+    assert len(paired.overdue.day) == Dossier.objects.filter(overdue_from__isnull=False).count() > 0
     for name in ("unit", "procedure", "received_day", "end_day", "apology_date", "flags", "processing"):
         assert np.array_equal(getattr(paired, name), getattr(apart, name)), name
+    for kind in ("overdue", "overdue_apology"):
+        for name in ("unit", "procedure", "day", "in_time"):
+            assert np.array_equal(getattr(getattr(paired, kind), name), getattr(getattr(apart, kind), name))
 
 
 @given(
