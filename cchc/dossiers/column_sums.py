@@ -4,10 +4,11 @@ A full rebuild (after a calendar or rule change, after a first big import, for t
 two events per dossier into a few hundred thousand groups. The databases do that slowly: SQLite
 groups only by sorting (about 2.4 µs a row, 17 s for the events of a million dossiers on the bench
 machine), PostgreSQL hashes 22 counters through five event kinds in a single backend. Here each
-chunk of dossiers is read as a few integer columns (SQLite: one column of text per query, PostgreSQL:
-one binary COPY), every counter of every kind is summed by `numpy.bincount` over the events' group
-numbers, and the five tables are written back in key order. The events are those of
-`aggregates.event_kinds()`; the tests check both against the reference count.
+chunk of dossiers is read as a few integer arrays (SQLite: one value per query, concatenated as text;
+PostgreSQL: one binary COPY), every counter of every kind is summed by `numpy.bincount` over the
+events' group numbers, and the five tables are written back in key order. The events are those of
+`aggregates.event_kinds()`; the tests check a rebuild against the rows the import's increments give
+and the KPI figures against the reference count.
 """
 
 from __future__ import annotations
@@ -98,7 +99,8 @@ class Events:
 @dataclass
 class Columns:
     """One chunk of dossiers as arrays: ids, days (counted from 1970-01-01, NO_DAY if none), flags,
-    processing days; and the two rarer kinds of events, read on their own."""
+    processing days; and the two rarer kinds of events (on SQLite read on their own, over the few rows
+    that raise them)."""
 
     unit: np.ndarray
     procedure: np.ndarray
