@@ -226,10 +226,6 @@ def _coarse_sums(field_day: str, procedure_month: str, field_month: str, unknown
     ]
 
 
-def _in_key_order(keys: str) -> str:
-    return "ORDER BY " + ", ".join(str(position) for position in range(1, keys.count(",") + 2))
-
-
 _FINE_GRAINS: Final = (
     (FIELD_DAY, "unit_id, day, field_id"),
     (PROCEDURE_MONTH, "unit_id, month, procedure_id"),
