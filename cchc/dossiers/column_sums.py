@@ -245,19 +245,28 @@ def _read_postgresql(table: str, after: int, through: int, paired: bool) -> Colu
 
 
 _BINARY_SIGNATURE: Final = b"PGCOPY\n\xff\r\n\x00"
+# The signature, then no flags and no header extension (two 32-bit zeros); a 16-bit −1 ends the data.
+_BINARY_HEADER: Final = _BINARY_SIGNATURE + b"\x00" * 8
+_BINARY_TRAILER: Final = b"\xff\xff"
+
+
+def _binary_record(types: Sequence[str]) -> np.dtype:
+    """One row of a binary COPY whose values are all non-null: its field count, then each value's
+    length and the value, big-endian (`types` in NumPy's notation, such as '>i8')."""
+    layout: list[tuple[str, str]] = [("fields", ">i2")]
+    for position, kind in enumerate(types):
+        layout += [(f"length{position}", ">i4"), (f"value{position}", kind)]
+    return np.dtype(layout)
 
 
 def _binary_records(data: bytes, width: int) -> list[np.ndarray]:
     """A binary COPY of `width` non-null bigints per row, as one int64 array per column."""
-    header = len(_BINARY_SIGNATURE) + 8  # flags and header-extension length, both 32-bit
-    if not data.startswith(_BINARY_SIGNATURE) or data[header - 4 : header] != b"\x00\x00\x00\x00":
+    header = len(_BINARY_HEADER)
+    if not data.startswith(_BINARY_HEADER):
         raise RuntimeError("unexpected binary COPY header")
-    if data[-2:] != b"\xff\xff":
+    if not data.endswith(_BINARY_TRAILER):
         raise RuntimeError("unexpected binary COPY trailer")
-    layout: list[tuple[str, str]] = [("fields", ">i2")]
-    for position in range(width):
-        layout += [(f"length{position}", ">i4"), (f"value{position}", ">i8")]
-    record = np.dtype(layout)
+    record = _binary_record([">i8"] * width)
     rows = np.frombuffer(data, dtype=record, offset=header, count=(len(data) - header - 2) // record.itemsize)
     if rows.size * record.itemsize != len(data) - header - 2 or np.any(rows["fields"] != width):
         raise RuntimeError("unexpected binary COPY layout")
@@ -556,10 +565,7 @@ def _copy_binary(
             [table],
         )
         types = dict(cursor.fetchall())
-    layout: list[tuple[str, str]] = [("fields", ">i2")]
-    for position, name in enumerate(names):
-        layout += [(f"length{position}", ">i4"), (f"value{position}", _BINARY_TYPES[types[name]])]
-    rows = np.zeros(len(counters), dtype=np.dtype(layout))
+    rows = np.zeros(len(counters), dtype=_binary_record([_BINARY_TYPES[types[name]] for name in names]))
     values = [*keys, *counters.T]
     rows["fields"] = len(names)
     for position, (name, column) in enumerate(zip(names, values, strict=True)):
@@ -569,7 +575,7 @@ def _copy_binary(
             raise OverflowError(f"{table}.{name} does not hold the sums")
         rows[f"length{position}"] = kind.itemsize
         rows[f"value{position}"] = stored
-    data = _BINARY_SIGNATURE + b"\x00" * 8 + rows.tobytes() + b"\xff\xff"
+    data = _BINARY_HEADER + rows.tobytes() + _BINARY_TRAILER
     with (
         connection.cursor() as cursor,
         cursor.cursor.copy(f"COPY {table} ({', '.join(names)}) FROM STDIN (FORMAT binary)") as copy,
