@@ -14,30 +14,26 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import islice
-from operator import itemgetter
 from typing import Any
 
 from cchc.dossiers.fast_reading import (
-    DESCRIPTOR_FIELDS,
-    FLAG_FIELDS,
-    TIMESTAMP_FIELDS,
     NeedsFullValidation,
     clock_iso_cache,
     day_iso_cache,
     fitted_cells,
     flags_from_cells,
     learn_datetime,
+    row_layout,
 )
 from cchc.dossiers.parsing import (
     CACHE_LIMIT,
-    FIELD_NAMES,
     DossierRecord,
     FileValidation,
     ImportProfile,
     RowError,
     parse_text,
 )
-from cchc.dossiers.tables import Table, dict_maker, is_blank
+from cchc.dossiers.tables import Table, is_blank
 
 COPY_NULL = "\\N"
 CODE_LIMIT = 100
@@ -68,6 +64,20 @@ class CopyScope:
     allowed_unit_ids: frozenset[int] | None
     first_year: int
     last_year: int
+
+    def descriptor(self, raw: tuple[Any, ...]) -> tuple[int, str, str, str]:
+        """(unit id, procedure code, name, field) of a row's DESCRIPTOR_FIELDS cells; NeedsFullValidation
+        for a unit unknown or outside the scope, a procedure code missing or too long."""
+        unit, procedure, name, field_value = (parse_text(value) for value in raw)
+        unit_id = self.unit_ids.get(unit)
+        if (
+            not procedure
+            or unit_id is None
+            or (self.allowed_unit_ids is not None and unit_id not in self.allowed_unit_ids)
+            or len(procedure) > PROCEDURE_CODE_LIMIT
+        ):
+            raise NeedsFullValidation
+        return unit_id, procedure, name, field_value
 
 
 def _flags_text(converted: tuple[Any, ...]) -> str:
@@ -111,41 +121,21 @@ def _copy_items(table: Table, profile: ImportProfile, scope: CopyScope) -> Itera
     """A COPY line per fast row, (row, record, errors) per other row, and a {code: (name, field)}
     before the first line of a procedure met on the fast path (it takes a place in a batch, so a
     batch may hold a row or so fewer: harmless)."""
-    columns, width = table.header.columns, table.width
-    to_dict = dict_maker(columns, width)
-    known_units = scope.unit_ids
-    validation = FileValidation(known_units.keys(), profile)
+    timestamp_cells, descriptor_cells, flag_cells, to_dict, width, padded = row_layout(table)
+    validation = FileValidation(scope.unit_ids.keys(), profile)
     first_row_by_code = validation.first_row_by_code
-    padded = len(columns) < len(FIELD_NAMES)
-
-    def getter(names: tuple[str, ...]) -> Any:
-        return itemgetter(*(columns.get(name, width) for name in names))
-
-    timestamp_cells, descriptor_cells, flag_cells = (
-        getter(TIMESTAMP_FIELDS),
-        getter(DESCRIPTOR_FIELDS),
-        getter(FLAG_FIELDS),
-    )
     descriptors: dict[tuple[Any, ...], tuple[str, str, str, str]] = {}
     flags: dict[tuple[Any, ...], str] = {}
     procedures_seen: set[str] = set()
     descriptor_get, flag_get = descriptors.get, flags.get
     day_iso, clock_iso = day_iso_cache, clock_iso_cache
     first_year, last_year = str(scope.first_year), str(scope.last_year)
-    allowed = scope.allowed_unit_ids
     null = COPY_NULL
 
     def learn_descriptor(raw: tuple[Any, ...]) -> tuple[str, str, str, str]:
         """(unit id and procedure code as COPY text, procedure code, name, field)."""
-        unit, procedure, name, field_value = (parse_text(value) for value in raw)
-        unit_id = known_units.get(unit)
-        if (
-            not procedure
-            or unit_id is None
-            or (allowed is not None and unit_id not in allowed)
-            or len(procedure) > PROCEDURE_CODE_LIMIT
-            or any(character in procedure for character in _ESCAPED)
-        ):
+        unit_id, procedure, name, field_value = scope.descriptor(raw)
+        if any(character in procedure for character in _ESCAPED):
             raise NeedsFullValidation
         learnt = (f"{unit_id}\t{procedure}", procedure, name, field_value)
         if len(descriptors) < CACHE_LIMIT:

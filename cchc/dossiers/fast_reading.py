@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from itertools import islice
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from cchc.dossiers.parsing import (
     APOLOGY_DATE,
@@ -162,6 +162,34 @@ FLAG_FIELDS: Final = (
 TIMESTAMP_FIELDS: Final = (CODE, RECEIVED, DUE, FINISHED, RETURNED, APOLOGY_DATE)
 
 
+class RowLayout(NamedTuple):
+    """Where a table's rows keep the cells the fast paths read, as getters over a row's cells."""
+
+    timestamps: Callable[[list[object]], tuple[Any, ...]]  # TIMESTAMP_FIELDS
+    descriptors: Callable[[list[object]], tuple[Any, ...]]  # DESCRIPTOR_FIELDS
+    flags: Callable[[list[object]], tuple[Any, ...]]  # FLAG_FIELDS
+    to_dict: Callable[[list[object]], dict[str, object]]  # for the reference validation
+    width: int
+    # Fields the profile does not map read an empty cell appended at index `width`.
+    padded: bool
+
+
+def row_layout(table: Table) -> RowLayout:
+    columns, width = table.header.columns, table.width
+
+    def getter(names: tuple[str, ...]) -> Callable[[list[object]], tuple[Any, ...]]:
+        return itemgetter(*(columns.get(name, width) for name in names))  # type: ignore[return-value]
+
+    return RowLayout(
+        getter(TIMESTAMP_FIELDS),
+        getter(DESCRIPTOR_FIELDS),
+        getter(FLAG_FIELDS),
+        dict_maker(columns, width),
+        width,
+        len(columns) < len(FIELD_NAMES),
+    )
+
+
 def flags_from_cells(cells: tuple[object, ...]) -> tuple[object, ...]:
     channel_cell, online_level_cell, components, result, fee, paid, supplements_cell, status = cells
     converted: list[object] = []
@@ -185,22 +213,10 @@ def flags_from_cells(cells: tuple[object, ...]) -> tuple[object, ...]:
 def _fast_records(
     table: Table, known_unit_codes: Collection[str] | None, profile: ImportProfile
 ) -> Iterator[tuple[int, DossierRecord | None, list[RowError]]]:
-    columns, width = table.header.columns, table.width
-    to_dict = dict_maker(columns, width)
+    timestamp_cells, descriptor_cells, flag_cells, to_dict, width, padded = row_layout(table)
     validation = FileValidation(known_unit_codes, profile)
     first_row_by_code = validation.first_row_by_code
-    # Fields the profile does not map read an empty cell appended at index `width`.
-    padded = len(columns) < len(FIELD_NAMES)
     native = table.native
-
-    def cells_of(names: tuple[str, ...]) -> Callable[[list[object]], tuple[Any, ...]]:
-        return itemgetter(*(columns.get(name, width) for name in names))  # type: ignore[return-value]
-
-    timestamp_cells, descriptor_cells, flag_cells = (
-        cells_of(TIMESTAMP_FIELDS),
-        cells_of(DESCRIPTOR_FIELDS),
-        cells_of(FLAG_FIELDS),
-    )
     # Columns whose values repeat are converted once per distinct combination of raw texts: the unit,
     # procedure, name and field together, and the channel, level, flags, count and status together.
     descriptors: dict[tuple[object, ...], tuple[str, str, str, str]] = {}

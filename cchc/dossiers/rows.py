@@ -35,6 +35,7 @@ from cchc.dossiers.parsing import (
     ImportProfile,
     RowError,
 )
+from cchc.dossiers.sqlite_reading import sqlite_batches
 from cchc.dossiers.tables import open_table
 
 VIETNAM: Final = timezone(timedelta(hours=7))
@@ -176,6 +177,11 @@ class RowMaker:
     allowed_unit_ids: frozenset[int] | None = None
     unit_label: str = "Mã đơn vị"
 
+    @property
+    def utc_now(self) -> str:
+        """The import time as SQLite stores it."""
+        return self.now.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
+
     def prepare(self, items: Sequence[tuple[int, DossierRecord]], rows_read: int = 0) -> Prepared:
         prepared = Prepared(rows_read=rows_read)
         kept: list[tuple[int, DossierRecord]] = []
@@ -211,9 +217,8 @@ class RowMaker:
         if self.postgresql:
             prepared.copy_text = copy_text(records, unit_ids, prepared.row_numbers)
         else:
-            utc_now = self.now.astimezone(UTC).replace(tzinfo=None).isoformat(" ")
             facts = facts_for_records(records, self.calendar, self.rules)
-            prepared.rows = _sqlite_rows(records, facts, unit_ids, utc_now)
+            prepared.rows = _sqlite_rows(records, facts, unit_ids, self.utc_now)
         return prepared
 
 
@@ -362,12 +367,25 @@ def prepare_file(
 ) -> Iterator[Prepared]:
     """Read, check and turn a file into prepared batches (row errors travel with their batch).
 
-    A CSV file for PostgreSQL takes the direct way to COPY text (copy_reading.py) for the rows it
-    is sure of; the other rows, and every row otherwise, become records first.
+    A CSV file takes the direct way to COPY text (copy_reading.py) or to SQLite rows
+    (sqlite_reading.py) for the rows it is sure of; the other rows, and every row of a workbook,
+    become records first.
     """
     table = open_table(path, profile)
+    scope = CopyScope(maker.unit_ids, maker.allowed_unit_ids, maker.first_year, maker.last_year)
+    if not maker.postgresql and not table.native:
+        for sqlite_batch in sqlite_batches(
+            table, profile, scope, maker.calendar, maker.rules, maker.utc_now, batch_size
+        ):
+            valid, errors = check_batch(sqlite_batch.others, profile)
+            prepared = maker.prepare(valid, sqlite_batch.rows_read)
+            prepared.errors[:0] = errors
+            prepared.rows[:0] = sqlite_batch.rows
+            prepared.row_numbers[:0] = sqlite_batch.row_numbers
+            prepared.procedures = {**sqlite_batch.procedures, **prepared.procedures}
+            yield prepared
+        return
     if maker.postgresql and not table.native:
-        scope = CopyScope(maker.unit_ids, maker.allowed_unit_ids, maker.first_year, maker.last_year)
         for copy_batch in copy_batches(table, profile, scope, batch_size):
             valid, errors = check_batch(copy_batch.others, profile)
             prepared = maker.prepare(valid, copy_batch.rows_read)

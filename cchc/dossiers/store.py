@@ -6,7 +6,8 @@ codes, so the aggregates never drift.
 
 SQLite takes plain `executemany` inserts for new codes (an upsert's conflict check doubles the time
 of a million rows) and updates for known ones, on its raw connection, with the facts computed in
-Python; the writer counts the contributions in Python too (`counters.Accumulator`).
+Python by the reader; the writer counts the contributions in Python (`counters.Accumulator`), except
+in a first big load, whose aggregates are rebuilt once at the end (`column_sums.py`).
 
 PostgreSQL takes each batch as COPY text into a staging table and merges it in SQL: the facts from
 `aggregates.stored_fact_expressions` and the working-day tally, one INSERT … ON CONFLICT, and the
@@ -221,7 +222,7 @@ class DossierWriter:
         # A first big load on PostgreSQL (the table locked by the dropped indexes) sums the events
         # once at the end, over the whole table, rather than batch by batch: the batches' partial
         # sums would be grouped again, and the database is the busier process while the file is read.
-        self._sum_at_end = self.postgresql and keep_aggregates and self._table_was_empty and bool(self._rebuild)
+        self._sum_at_end = keep_aggregates and self._table_was_empty and bool(self._rebuild)
 
     # Entry points.
 
@@ -310,7 +311,7 @@ class DossierWriter:
                 rows = [row for row in rows if row[0] not in foreign]
                 old = [row for row in old if row[0] not in foreign]
         self._subtract(row[1:] for row in old)
-        if self.keep_aggregates:
+        if self.keep_aggregates and not self._sum_at_end:
             self._count(map(contribution_of, rows), 1)
         existing = {row[0] for row in old}
         new_rows = [row for row in rows if row[0] not in existing] if existing else rows
