@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
+import psycopg
 from django.db import connection
 
 from cchc.dossiers.counters import (
@@ -211,10 +212,13 @@ def _read_sqlite(table: str, after: int, through: int, paired: bool) -> Columns:
 
 
 def _read_postgresql(table: str, after: int, through: int, paired: bool) -> Columns:
-    """One binary COPY of bigints, read by NumPy as fixed-size records without parsing text.
+    """The chunk's values as one bytea of big-endian bigints, read by NumPy without parsing text.
 
-    A value costs COPY about a tenth of its cost per row, so the rare events' days come with the rest
-    (their own queries visited every row of the chunk again).
+    `string_agg` of each row's `int8send`s hands the whole chunk over as one value: a binary COPY sends
+    a message per row, and receiving a million of them cost Python about as much again as the query
+    (1.5 against 0.9-1.1 s at 1M on the bench machine). A row's values travel together, so the columns
+    line up whatever order the rows come in; the count checks no row was left out (by a NULL).
+    A value costs about a tenth of its row's cost, so the rare events' days come with the rest.
     """
     day_columns = ("received_day", "end_day", "apology_date", "overdue_from", "overdue_apology_from")
     ids = [_PAIR_SQL] if paired else ["unit_id", "procedure_id"]
@@ -223,11 +227,17 @@ def _read_postgresql(table: str, after: int, through: int, paired: bool) -> Colu
         *(f"COALESCE({column} - DATE '1970-01-01', {NO_DAY})" for column in day_columns),
         _FLAGS_AND_PROCESSING_SQL,
     ]
-    select = ", ".join(f"CAST({expression} AS bigint)" for expression in expressions)
-    rows = f"SELECT {select} FROM {table} WHERE id > {int(after)} AND id <= {int(through)}"
-    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY ({rows}) TO STDOUT (FORMAT binary)") as copy:
-        data = b"".join(bytes(block) for block in copy)
-    values = _binary_records(data, len(expressions))
+    row = " || ".join(f"int8send(CAST({expression} AS bigint))" for expression in expressions)
+    connection.ensure_connection()
+    # Django's cursors bind on the client side, which cannot receive a result in binary.
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*), string_agg({row}, ''::bytea) FROM {table} WHERE id > %s AND id <= %s",
+            [after, through],
+            binary=True,
+        )
+        count, data = cursor.fetchone() or (0, None)
+    values = _bigint_rows(data or b"", len(expressions), count)
     unit, procedure = _unpaired(values[0]) if paired else (values[0], values[1])
     received, end, apology, overdue_from, overdue_apology_from, flags_and_processing = values[-6:]
     flags, processing = _flags_and_processing(flags_and_processing)
@@ -244,6 +254,14 @@ def _read_postgresql(table: str, after: int, through: int, paired: bool) -> Colu
     return columns
 
 
+def _bigint_rows(data: bytes, width: int, rows: int) -> list[np.ndarray]:
+    """`rows` rows of `width` big-endian bigints, as one int64 array per column."""
+    if len(data) != rows * width * 8:
+        raise RuntimeError(f"{rows} dossiers read as {len(data)} bytes: a value was NULL or not a bigint")
+    values = np.frombuffer(data, dtype=">i8").reshape(rows, width)
+    return [values[:, position].astype(np.int64) for position in range(width)]  # contiguous: summed faster
+
+
 _BINARY_SIGNATURE: Final = b"PGCOPY\n\xff\r\n\x00"
 # The signature, then no flags and no header extension (two 32-bit zeros); a 16-bit −1 ends the data.
 _BINARY_HEADER: Final = _BINARY_SIGNATURE + b"\x00" * 8
@@ -257,22 +275,6 @@ def _binary_record(types: Sequence[str]) -> np.dtype:
     for position, kind in enumerate(types):
         layout += [(f"length{position}", ">i4"), (f"value{position}", kind)]
     return np.dtype(layout)
-
-
-def _binary_records(data: bytes, width: int) -> list[np.ndarray]:
-    """A binary COPY of `width` non-null bigints per row, as one int64 array per column."""
-    header = len(_BINARY_HEADER)
-    if not data.startswith(_BINARY_HEADER):
-        raise RuntimeError("unexpected binary COPY header")
-    if not data.endswith(_BINARY_TRAILER):
-        raise RuntimeError("unexpected binary COPY trailer")
-    record = _binary_record([">i8"] * width)
-    rows = np.frombuffer(data, dtype=record, offset=header, count=(len(data) - header - 2) // record.itemsize)
-    if rows.size * record.itemsize != len(data) - header - 2 or np.any(rows["fields"] != width):
-        raise RuntimeError("unexpected binary COPY layout")
-    if any(np.any(rows[f"length{position}"] != 8) for position in range(width)):
-        raise RuntimeError("a NULL or a value other than a bigint in the binary COPY")
-    return [rows[f"value{position}"].astype(np.int64) for position in range(width)]  # contiguous: summed faster
 
 
 # Summing.

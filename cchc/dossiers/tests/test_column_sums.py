@@ -69,21 +69,11 @@ def test_grouping_numbers_the_distinct_keys_in_key_order_even_when_they_are_spar
     assert [expected[number] for number in group.tolist()] == rows
 
 
-def test_a_binary_copy_with_a_null_or_a_wrong_layout_is_refused():
-    signature = column_sums._BINARY_SIGNATURE + b"\x00" * 8
-    row = (
-        b"\x00\x02"
-        + b"\x00\x00\x00\x08"
-        + (5).to_bytes(8, "big")
-        + b"\x00\x00\x00\x08"
-        + (-3).to_bytes(8, "big", signed=True)
-    )
-    good = column_sums._binary_records(signature + row + b"\xff\xff", 2)
-    assert [column.tolist() for column in good] == [[5], [-3]]
-    null = b"\x00\x02" + b"\x00\x00\x00\x08" + (5).to_bytes(8, "big") + b"\xff\xff\xff\xff" + b"\x00" * 8
+def test_rows_of_bigints_split_into_columns_and_a_missing_row_is_refused():
+    data = b"".join(value.to_bytes(8, "big", signed=True) for value in (5, -3, 7, 2**40))
+    assert [column.tolist() for column in column_sums._bigint_rows(data, 2, 2)] == [[5, 7], [-3, 2**40]]
+    assert [column.tolist() for column in column_sums._bigint_rows(b"", 2, 0)] == [[], []]
     with pytest.raises(RuntimeError):
-        column_sums._binary_records(signature + null + b"\xff\xff", 2)
+        column_sums._bigint_rows(data, 2, 3)  # a row left out of the aggregate (a NULL value)
     with pytest.raises(RuntimeError):
-        column_sums._binary_records(signature + row + b"\xff\xff", 3)
-    with pytest.raises(RuntimeError):
-        column_sums._binary_records(b"COPY" + row, 2)
+        column_sums._bigint_rows(data[:-1], 2, 2)
