@@ -12,4 +12,4 @@ class DossiersConfig(AppConfig):
         # value): a fifth of the instructions of inserting imported dossiers, which hold about five
         # NULLs each (measured with callgrind). A registered adapter for None makes the lookup one
         # dict hit; a bound C method (`{}.get(None)` is None) keeps the call cheap. NULL stays NULL.
-        sqlite3.register_adapter(type(None), {}.get)
+        sqlite3.register_adapter(type(None), {}.get)  # type: ignore[arg-type]  # (typeshed: dict.get is overloaded)
