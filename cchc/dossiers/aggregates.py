@@ -176,8 +176,9 @@ def unknown_field_id() -> int:
 
 
 @transaction.atomic
-def rebuild() -> None:
-    """Every aggregate from the stored facts, summed in NumPy (see column_sums.py), in key order.
+def rebuild(chunks: Sequence[column_sums.Columns] | None = None) -> None:
+    """Every aggregate from the stored facts (or from `chunks`, the dossiers already read), summed in
+    NumPy (see column_sums.py), in key order.
 
     Rows are written in key order, so that a unit's days lie together on disk: a province's screen
     then reads a few hundred pages of a day table, not one page per row. The tables are emptied only
@@ -190,7 +191,9 @@ def rebuild() -> None:
             cursor.execute("SET LOCAL jit = off")  # compiling the read's expressions costs more than it saves
     unknown = unknown_field_id()
     field_of = column_sums.FieldOf(list(Procedure.objects.values_list("pk", "field_id")), unknown)
-    sums = column_sums.tables(column_sums.read_chunks(DOSSIER, Unit._meta.db_table, PROCEDURE), field_of)
+    if chunks is None:
+        chunks = column_sums.read_chunks(DOSSIER, Unit._meta.db_table, PROCEDURE)
+    sums = column_sums.tables(chunks, field_of)
     with connection.cursor() as cursor:
         if is_postgresql():
             cursor.execute(f"TRUNCATE {', '.join(AGGREGATE_TABLES)}")

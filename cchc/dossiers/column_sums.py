@@ -134,16 +134,22 @@ class Sums:
 # Reading.
 
 
+def ids_pair(unit_table: str, procedure_table: str) -> bool:
+    """Whether every unit and procedure id fits `_PAIR_SQL`'s one number."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT (SELECT MAX(id) FROM {unit_table}), (SELECT MAX(id) FROM {procedure_table})")
+        largest_unit, largest_procedure = cursor.fetchone()
+    return bool((largest_unit or 0) < 1 << 30 and (largest_procedure or 0) < 1 << 32)
+
+
 def read_chunks(table: str, unit_table: str, procedure_table: str) -> list[Columns]:
     """The dossiers of `table` in chunks of at most CHUNK_DOSSIERS ids (only those that exist are read)."""
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT MIN(id), MAX(id) FROM {table}")
         first, last = cursor.fetchone()
-        cursor.execute(f"SELECT (SELECT MAX(id) FROM {unit_table}), (SELECT MAX(id) FROM {procedure_table})")
-        largest_unit, largest_procedure = cursor.fetchone()
     if first is None:
         return []
-    paired = (largest_unit or 0) < 1 << 30 and (largest_procedure or 0) < 1 << 32
+    paired = ids_pair(unit_table, procedure_table)
     reader = _read_postgresql if connection.vendor == "postgresql" else _read_sqlite
     return [reader(table, start, start + CHUNK_DOSSIERS, paired) for start in range(first - 1, last, CHUNK_DOSSIERS)]
 
@@ -154,6 +160,18 @@ def _unpaired(pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _flags_and_processing(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return values & ((1 << _FLAG_BITS) - 1), values >> _FLAG_BITS
+
+
+def integers(text: str | None) -> np.ndarray:
+    """A concatenation of integers separated by commas."""
+    return np.fromstring(text, dtype=np.int64, sep=",") if text else np.zeros(0, dtype=np.int64)
+
+
+def days(text: str | None) -> np.ndarray:
+    """A concatenation of ISO days (fixed width, so NumPy parses it in one call), counted from 1970-01-01."""
+    if not text:
+        return np.zeros(0, dtype=np.int64)
+    return np.frombuffer(text.encode("ascii"), dtype="S10").astype("datetime64[D]").astype(np.int64)
 
 
 def _read_sqlite(table: str, after: int, through: int, paired: bool) -> Columns:
@@ -168,15 +186,6 @@ def _read_sqlite(table: str, after: int, through: int, paired: bool) -> Columns:
 
     def query(select: str, condition: str = "") -> tuple[str | None, ...]:
         return tuple(raw.execute(f"SELECT {select} {source}{condition}", (after, through)).fetchone())
-
-    def integers(text: str | None) -> np.ndarray:
-        return np.fromstring(text, dtype=np.int64, sep=",") if text else np.zeros(0, dtype=np.int64)
-
-    def days(text: str | None) -> np.ndarray:
-        # Stored as ISO text: fixed width, so NumPy parses the concatenation in one call.
-        if not text:
-            return np.zeros(0, dtype=np.int64)
-        return np.frombuffer(text.encode("ascii"), dtype="S10").astype("datetime64[D]").astype(np.int64)
 
     def day_column(column: str) -> np.ndarray:
         return days(query(f"group_concat(COALESCE({column}, {_NO_DAY_TEXT}), '')")[0])

@@ -17,7 +17,8 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from cchc.dossiers import aggregates, calendar_store
+from cchc.dossiers import aggregates, calendar_store, sqlite_recompute
+from cchc.dossiers.calendar import WorkingCalendar
 from cchc.dossiers.counters import CONTRIBUTION_COLUMNS, Accumulator
 from cchc.dossiers.models import DossierSettings, Procedure
 
@@ -29,10 +30,11 @@ class RecomputeResult:
     full: bool
 
 
-def _refresh_tally() -> None:
+def _refresh_tally() -> WorkingCalendar:
     calendar = calendar_store.current_calendar()
     first, last = calendar_store.seeded_range()
     calendar_store.sync_tally(calendar, first, last)
+    return calendar
 
 
 def _contributions(condition: str, params: list[Any]) -> list[tuple[Any, ...]]:
@@ -50,13 +52,22 @@ def _mark_done(settings_row: DossierSettings) -> None:
 def recompute(changed_days: Iterable[date] | None = None) -> RecomputeResult:
     """Incremental over `changed_days`, else full (facts and every aggregate)."""
     started = time.perf_counter()
+    # Only a transaction of its own may read the dossiers on other connections (sqlite_recompute.py).
+    owns_transaction = not connection.in_atomic_block
     with transaction.atomic():
         settings_row = DossierSettings.current()
-        _refresh_tally()
+        calendar = _refresh_tally()
         rules = settings_row.rules()
         if changed_days is None:
-            changed = aggregates.recompute_facts(rules)
-            aggregates.rebuild()
+            recomputed = None
+            if not aggregates.is_postgresql():
+                recomputed = sqlite_recompute.recompute_all(
+                    rules, calendar, aggregates.DOSSIER, owns_transaction=owns_transaction
+                )
+            if recomputed is None:
+                recomputed = aggregates.recompute_facts(rules)
+                aggregates.rebuild()
+            changed = recomputed
         else:
             days = sorted(set(changed_days))
             changed = 0
