@@ -176,9 +176,10 @@ def unknown_field_id() -> int:
 
 
 @transaction.atomic
-def rebuild(chunks: Sequence[column_sums.Columns] | None = None) -> None:
+def rebuild(chunks: Sequence[column_sums.Columns] | None = None, *, analyze: bool = True) -> None:
     """Every aggregate from the stored facts (or from `chunks`, the dossiers already read), summed in
-    NumPy (see column_sums.py), in key order.
+    NumPy (see column_sums.py), in key order. `analyze=False` leaves PostgreSQL's statistics of the
+    tables to autovacuum (a recomputation hardly changes their sizes or distributions).
 
     Rows are written in key order, so that a unit's days lie together on disk: a province's screen
     then reads a few hundred pages of a day table, not one page per row. The tables are emptied only
@@ -205,7 +206,7 @@ def rebuild(chunks: Sequence[column_sums.Columns] | None = None) -> None:
     column_sums.write(UNIT_DAY, ("unit_id", "day"), sums.unit_day)
     column_sums.write(FIELD_MONTH, ("unit_id", "month", "field_id"), sums.field_month)
     column_sums.write(UNIT_MONTH, ("unit_id", "month"), sums.unit_month)
-    if is_postgresql():
+    if is_postgresql() and analyze:
         with connection.cursor() as cursor:
             for table in AGGREGATE_TABLES:
                 cursor.execute(f"ANALYZE {table}")

@@ -66,7 +66,8 @@ def recompute(changed_days: Iterable[date] | None = None) -> RecomputeResult:
                 )
             if recomputed is None:
                 recomputed = aggregates.recompute_facts(rules)
-                aggregates.rebuild()
+                # The tables' statistics still hold (same dossiers, same days): autovacuum refreshes them.
+                aggregates.rebuild(analyze=False)
             changed = recomputed
         else:
             days = sorted(set(changed_days))
