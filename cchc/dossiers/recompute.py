@@ -3,7 +3,9 @@
 A calendar change touches only the dossiers whose working-day arithmetic spans a changed day
 (received before it and ended on or after it; apologised on or before it and due after it): their
 facts are rewritten in SQL from the working-day tally and the aggregates adjusted by the difference
-of their contributions. A rule change (or `full`) rewrites every fact and rebuilds every aggregate.
+of their contributions. A rule change (or `full`) rewrites every fact and rebuilds every aggregate:
+on PostgreSQL in SQL, then with column_sums.py; on SQLite in NumPy from one read of the dossiers
+(sqlite_recompute.py), or in SQL when a day lies outside the calendar's table.
 """
 
 from __future__ import annotations
