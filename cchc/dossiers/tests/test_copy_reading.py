@@ -66,20 +66,29 @@ def _assert_agree(path, scope=SCOPE):
         last_year=scope.last_year,
         allowed_unit_ids=scope.allowed_unit_ids,
     )
-    assert lines.keys().isdisjoint(others.keys())
-    assert lines.keys() | others.keys() == reference.keys()
-    for row, line in lines.items():
+    assert_direct_rows_agree(
+        lines, others, procedures, reference, maker, lambda prepared, line: prepared.copy_text == line + "\n"
+    )
+    return lines, others
+
+
+def assert_direct_rows_agree(direct, others, procedures, reference, maker, same):
+    """Shared by the direct paths' tests: rows by number on the direct path (`direct`) or handed over
+    (`others`) against the reference reader's; `same(prepared, item)` compares what the record path
+    prepares for a direct row with the direct path's item."""
+    assert direct.keys().isdisjoint(others.keys())
+    assert direct.keys() | others.keys() == reference.keys()
+    for row, item in direct.items():
         _row, record, errors = reference[row]
         assert not errors and record is not None
         valid, refused = check_batch([reference[row]], DEFAULT_PROFILE)
         assert valid and not refused
         prepared = maker.prepare(valid)
         assert not prepared.errors and not prepared.deferred
-        assert prepared.copy_text == line + "\n"
+        assert same(prepared, item), row
         assert record.procedure_code in procedures
     for row, item in others.items():
         assert item == reference[row]
-    return lines, others
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

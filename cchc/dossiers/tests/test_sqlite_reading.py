@@ -11,10 +11,10 @@ from cchc.dossiers.calendar import vietnam_calendar
 from cchc.dossiers.classify import DEFAULT_RULES, DossierRules
 from cchc.dossiers.copy_reading import CopyScope
 from cchc.dossiers.parsing import DEFAULT_PROFILE, validate_rows
-from cchc.dossiers.rows import ROW_COLUMNS, RowMaker, check_batch
+from cchc.dossiers.rows import ROW_COLUMNS, RowMaker
 from cchc.dossiers.sqlite_reading import sqlite_batches
 from cchc.dossiers.tables import iter_rows, open_table
-from cchc.dossiers.tests.test_copy_reading import awkward_variants
+from cchc.dossiers.tests.test_copy_reading import assert_direct_rows_agree, awkward_variants
 from cchc.dossiers.tests.test_parsing import GOOD_ROW, HEADERS, registers, with_cell, write_text_csv
 
 UNIT_IDS = {"XA01": 1, "XA02": 2}
@@ -68,20 +68,11 @@ def _assert_agree(path, scope=SCOPE, rules=DEFAULT_RULES):
         others.update({row: (row, record, errors) for row, record, errors in batch.others})
         procedures.update(batch.procedures)
     reference = {row: (row, record, errors) for row, record, errors in validate_rows(iter_rows(path), UNIT_IDS)}
-    assert rows.keys().isdisjoint(others.keys())
-    assert rows.keys() | others.keys() == reference.keys()
-    for number, row in rows.items():
-        _row, record, errors = reference[number]
-        assert not errors and record is not None
-        valid, refused = check_batch([reference[number]], DEFAULT_PROFILE)
-        assert valid and not refused
-        prepared = maker.prepare(valid)
-        assert not prepared.errors and not prepared.deferred
-        assert prepared.rows == [row]
-        assert [type(value) for value in prepared.rows[0]] == [type(value) for value in row]
-        assert record.procedure_code in procedures
-    for number, item in others.items():
-        assert item == reference[number]
+
+    def same(prepared, row):  # equal values of the same types (1 == True, 1 == 1.0)
+        return prepared.rows == [row] and list(map(type, prepared.rows[0])) == list(map(type, row))
+
+    assert_direct_rows_agree(rows, others, procedures, reference, maker, same)
     return rows, others
 
 
