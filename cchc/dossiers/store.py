@@ -219,9 +219,10 @@ class DossierWriter:
                 if self._table_was_empty:
                     # The file has no duplicate code and the table nothing to clash with.
                     self._rebuild[:0] = drop_code_indexes_postgresql()
-        # A first big load on PostgreSQL (the table locked by the dropped indexes) sums the events
-        # once at the end, over the whole table, rather than batch by batch: the batches' partial
-        # sums would be grouped again, and the database is the busier process while the file is read.
+        # A first big load (on PostgreSQL the table locked by the dropped indexes) sums the events once
+        # at the end, over the whole table, rather than batch by batch: the batches' partial sums would
+        # be grouped again, and while the file is read the database (PostgreSQL) or the writer's
+        # inserts (SQLite) are the busier side.
         self._sum_at_end = keep_aggregates and self._table_was_empty and bool(self._rebuild)
 
     # Entry points.
