@@ -99,7 +99,8 @@ class _NewFacts:
 
 def recompute_all(rules: DossierRules, calendar: WorkingCalendar, table: str, *, owns_transaction: bool) -> int | None:
     """Recompute every dossier's facts and rebuild every aggregate; the number of dossiers whose facts
-    changed, or None (nothing written) when a day lies outside the calendar's table."""
+    changed, or None when a day lies outside the calendar's table (no fact written, one aggregate
+    table emptied: the caller recomputes in SQL, which rebuilds them all)."""
     with connection.cursor() as cursor:
         # The write lock first (the tables are rewritten anyway): nothing is committed while we read.
         cursor.execute(f"DELETE FROM {aggregates.UNIT_MONTH}")
