@@ -26,6 +26,7 @@ from cchc.dossiers.copy_reading import CODE_LIMIT, CopyScope
 from cchc.dossiers.facts import OPEN
 from cchc.dossiers.fast_reading import (
     NeedsFullValidation,
+    TextMemo,
     clock_iso_cache,
     day_iso_cache,
     fitted_cells,
@@ -85,13 +86,11 @@ class _Clocks(dict):  # type: ignore[type-arg]
         return parts
 
 
-class _IsoByOrdinal(dict):  # type: ignore[type-arg]
-    def __missing__(self, ordinal: int) -> str:
-        text = self[ordinal] = date.fromordinal(ordinal).isoformat()
-        return text
+def _iso_of_ordinal(ordinal: int) -> str:
+    return date.fromordinal(ordinal).isoformat()
 
 
-_days, _clocks, _iso_by_ordinal = _Days(), _Clocks(), _IsoByOrdinal()
+_days, _clocks, _iso_by_ordinal = _Days(), _Clocks(), TextMemo(_iso_of_ordinal)
 
 
 def _parts(cell: str) -> tuple[tuple[int, str, int], tuple[str, int]]:

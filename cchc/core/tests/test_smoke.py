@@ -42,3 +42,14 @@ def test_production_settings_hash_passwords_with_argon2(tmp_path):
         check=True,
     ).stdout
     assert "Argon2PasswordHasher" in output
+
+
+def test_none_binds_as_null_through_the_registered_fast_adapter(world):
+    import sqlite3
+
+    from django.db import connection
+
+    assert sqlite3.adapters[(type(None), sqlite3.PrepareProtocol)](None) is None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT %s IS NULL, %s", [None, None])
+        assert cursor.fetchone() in {(1, None), (True, None)}

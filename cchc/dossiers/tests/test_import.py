@@ -271,14 +271,3 @@ def test_a_large_workbook_takes_the_bulk_path_in_a_second_process(world, tmp_pat
     result = import_file(tmp_path / "so.xlsx")
     assert (result.saved, result.created, used) == (True, 60, [1])
     assert _totals() == expected
-
-
-def test_none_binds_as_null_through_the_registered_fast_adapter(world):
-    import sqlite3
-
-    from django.db import connection
-
-    assert sqlite3.adapters[(type(None), sqlite3.PrepareProtocol)](None) is None
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT %s IS NULL, %s", [None, None])
-        assert cursor.fetchone() in {(1, None), (True, None)}
