@@ -175,11 +175,21 @@ def unknown_field_id() -> int:
     return Field.objects.get_or_create(name=UNKNOWN_FIELD)[0].pk
 
 
+def field_of_procedures() -> column_sums.FieldOf:
+    return column_sums.FieldOf(list(Procedure.objects.values_list("pk", "field_id")), unknown_field_id())
+
+
 @transaction.atomic
-def rebuild(chunks: Sequence[column_sums.Columns] | None = None, *, analyze: bool = True) -> None:
-    """Every aggregate from the stored facts (or from `chunks`, the dossiers already read), summed in
-    NumPy (see column_sums.py), in key order. `analyze=False` leaves PostgreSQL's statistics of the
-    tables to autovacuum (a recomputation hardly changes their sizes or distributions).
+def rebuild(
+    chunks: Sequence[column_sums.Columns] | None = None,
+    *,
+    analyze: bool = True,
+    sums: column_sums.Tables | None = None,
+) -> None:
+    """Every aggregate from the stored facts (or from `chunks`, the dossiers already read, or from
+    their `sums`), summed in NumPy (see column_sums.py), in key order. `analyze=False` leaves
+    PostgreSQL's statistics of the tables to autovacuum (a recomputation hardly changes their sizes or
+    distributions).
 
     Rows are written in key order, so that a unit's days lie together on disk: a province's screen
     then reads a few hundred pages of a day table, not one page per row. The tables are emptied only
@@ -187,14 +197,13 @@ def rebuild(chunks: Sequence[column_sums.Columns] | None = None, *, analyze: boo
     only; PostgreSQL empties them by TRUNCATE, since inserting among a DELETE's dead index entries
     took twice as long.
     """
-    if is_postgresql():
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL jit = off")  # compiling the read's expressions costs more than it saves
-    unknown = unknown_field_id()
-    field_of = column_sums.FieldOf(list(Procedure.objects.values_list("pk", "field_id")), unknown)
-    if chunks is None:
-        chunks = column_sums.read_chunks(DOSSIER, Unit._meta.db_table, PROCEDURE)
-    sums = column_sums.tables(chunks, field_of)
+    if sums is None:
+        if chunks is None:
+            if is_postgresql():
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL jit = off")  # compiling the read's expressions costs more than it saves
+            chunks = column_sums.read_chunks(DOSSIER, Unit._meta.db_table, PROCEDURE)
+        sums = column_sums.tables(chunks, field_of_procedures())
     with connection.cursor() as cursor:
         if is_postgresql():
             cursor.execute(f"TRUNCATE {', '.join(AGGREGATE_TABLES)}")

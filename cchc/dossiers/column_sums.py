@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
-from typing import Final
+from dataclasses import dataclass, fields
+from typing import Any, Final
 
 import numpy as np
 import psycopg
@@ -220,8 +220,9 @@ def _read_sqlite(table: str, after: int, through: int, paired: bool) -> Columns:
     return columns
 
 
-def _read_postgresql(table: str, after: int, through: int, paired: bool) -> Columns:
-    """The chunk's values as one bytea of big-endian bigints, read by NumPy without parsing text.
+def postgresql_columns_sql(source: str, paired: bool) -> str:
+    """`COUNT(*), string_agg(…)` of a chunk's values over `source` (a table or a query's rows, such as
+    an import batch's): one bytea of big-endian bigints, which `postgresql_columns` reads.
 
     `string_agg` of each row's `int8send`s hands the whole chunk over as one value: a binary COPY sends
     a message per row, and receiving a million of them cost Python about as much again as the query
@@ -237,16 +238,12 @@ def _read_postgresql(table: str, after: int, through: int, paired: bool) -> Colu
         _FLAGS_AND_PROCESSING_SQL,
     ]
     row = " || ".join(f"int8send(CAST({expression} AS bigint))" for expression in expressions)
-    connection.ensure_connection()
-    # Django's cursors bind on the client side, which cannot receive a result in binary.
-    with psycopg.Cursor(connection.connection) as cursor:
-        cursor.execute(
-            f"SELECT COUNT(*), string_agg({row}, ''::bytea) FROM {table} WHERE id > %s AND id <= %s",
-            [after, through],
-            binary=True,
-        )
-        count, data = cursor.fetchone() or (0, None)
-    values = _bigint_rows(data or b"", len(expressions), count)
+    return f"COUNT(*), string_agg({row}, ''::bytea) FROM {source}"
+
+
+def postgresql_columns(count: int, data: bytes | None, paired: bool) -> Columns:
+    """The Columns of what `postgresql_columns_sql` selected."""
+    values = _bigint_rows(data or b"", 7 if paired else 8, count)
     unit, procedure = _unpaired(values[0]) if paired else (values[0], values[1])
     received, end, apology, overdue_from, overdue_apology_from, flags_and_processing = values[-6:]
     flags, processing = _flags_and_processing(flags_and_processing)
@@ -261,6 +258,43 @@ def _read_postgresql(table: str, after: int, through: int, paired: bool) -> Colu
     )
     columns.check()
     return columns
+
+
+def _read_postgresql(table: str, after: int, through: int, paired: bool) -> Columns:
+    connection.ensure_connection()
+    # Django's cursors bind on the client side, which cannot receive a result in binary.
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(
+            f"SELECT {postgresql_columns_sql(table, paired)} WHERE id > %s AND id <= %s", [after, through], binary=True
+        )
+        count, data = cursor.fetchone() or (0, None)
+    return postgresql_columns(count, data, paired)
+
+
+def joined(chunks: Sequence[Columns]) -> list[Columns]:
+    """Small chunks (an import's batches) joined into chunks of at most CHUNK_DOSSIERS dossiers:
+    summing costs a fixed part per chunk."""
+    groups: list[list[Columns]] = []
+    size = CHUNK_DOSSIERS
+    for columns in chunks:
+        if size + len(columns.unit) > CHUNK_DOSSIERS:
+            groups.append([])
+            size = 0
+        groups[-1].append(columns)
+        size += len(columns.unit)
+    return [_joined(group) for group in groups]
+
+
+def _joined(parts: Sequence[Any]) -> Any:
+    """Columns or Events: each of their arrays concatenated over the parts."""
+    if len(parts) == 1:
+        return parts[0]
+    kind = type(parts[0])
+    values = {}
+    for item in fields(kind):
+        pieces = [getattr(part, item.name) for part in parts]
+        values[item.name] = np.concatenate(pieces) if isinstance(pieces[0], np.ndarray) else _joined(pieces)
+    return kind(**values)
 
 
 def _bigint_rows(data: bytes, width: int, rows: int) -> list[np.ndarray]:

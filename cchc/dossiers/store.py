@@ -15,20 +15,24 @@ batch's events (minus the replaced versions') summed into `aggregates.EventSums`
 this while the reader process parses the next batches, so the two cores share the import.
 
 Big loads drop the secondary indexes (and on PostgreSQL the foreign keys) and build them once at the
-end, inside the same transaction.
+end, inside the same transaction. A first big load sums every aggregate at the end in NumPy
+(column_sums.py): on PostgreSQL from the columns each merge hands back, summed in a thread while the
+database builds the indexes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+import psycopg
 from django.db import connection
 from django.utils import timezone as django_timezone
 
-from cchc.dossiers import aggregates, calendar_store
+from cchc.dossiers import aggregates, calendar_store, column_sums
 from cchc.dossiers.calendar import WorkingCalendar
 from cchc.dossiers.classify import DEFAULT_RULES, DossierRules
 from cchc.dossiers.counters import CONTRIBUTION_COLUMNS, Accumulator, Totals
@@ -224,6 +228,9 @@ class DossierWriter:
         # be grouped again, and while the file is read the database (PostgreSQL) or the writer's
         # inserts (SQLite) are the busier side.
         self._sum_at_end = keep_aggregates and self._table_was_empty and bool(self._rebuild)
+        # PostgreSQL's merges then hand back their rows' columns for those sums (see finish()).
+        self._columns: list[column_sums.Columns] | None = [] if self._sum_at_end and self.postgresql else None
+        self._units_pair = max(unit_ids.values(), default=0) < 1 << 30
 
     # Entry points.
 
@@ -405,8 +412,11 @@ class DossierWriter:
                 f"written AS ({insert} RETURNING 1)",
             ]
             steps += [f"sums_{position} AS ({statement})" for position, statement in enumerate(sums)]
-            cursor.execute(f"WITH {', '.join(steps)} SELECT COUNT(*) FROM written", [self.maker.now])
-            written = cursor.fetchone()[0]
+            if self._columns is None:
+                cursor.execute(f"WITH {', '.join(steps)} SELECT COUNT(*) FROM written", [self.maker.now])
+                written = cursor.fetchone()[0]
+            else:
+                written = self._merge_with_columns(steps)
         if written != self._staged_rows - len(errors):
             # A staged row whose procedure is unknown would be dropped by the join: never lose one quietly.
             raise RuntimeError(f"{self._staged_rows - len(errors)} dossiers staged, {written} written")
@@ -415,11 +425,52 @@ class DossierWriter:
         self._staged_rows = 0
         return errors
 
+    def _merge_with_columns(self, steps: list[str]) -> int:
+        """Run the merge's steps, keeping the batch's columns for the sums at the end: read from the
+        batch in memory they cost the database a fraction of reading the table back after the load."""
+        assert self._columns is not None
+        paired = self._units_pair and max(self.procedures.ids.values(), default=0) < 1 << 32
+        steps = [*steps, f"columns AS (SELECT {column_sums.postgresql_columns_sql('batch', paired)})"]
+        # Django's cursors bind on the client side, which cannot receive a result in binary.
+        with psycopg.Cursor(connection.connection) as cursor:
+            cursor.execute(
+                f"WITH {', '.join(steps)} SELECT (SELECT COUNT(*) FROM written), * FROM columns",
+                [self.maker.now],
+                binary=True,
+            )
+            row = cursor.fetchone()
+        assert row is not None
+        written, count, data = row
+        self._columns.append(column_sums.postgresql_columns(count, data, paired))
+        return int(written)
+
     def finish(self) -> WriteSummary:
         """Merge what is still staged, build what was dropped and apply the aggregate changes; rows
         refused while merging are in `summary.errors`."""
         if self._staged_rows:
             self.summary.errors.extend(self._merge_staged())
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            sums = None
+            if self._columns is not None:
+                # NumPy sums the merged rows' columns while the database builds the indexes.
+                chunks, self._columns = self._columns, None
+                field_of = aggregates.field_of_procedures()
+                sums = pool.submit(lambda: column_sums.tables(column_sums.joined(chunks), field_of))
+            self._build_dropped()
+            if self._sum_at_end:
+                aggregates.rebuild(sums=sums.result() if sums else None)
+                self._sum_at_end = False
+            elif self._sums is not None:
+                self._sums.apply()
+                self._sums = None
+            elif self.keep_aggregates and not self.postgresql:
+                resolved = self.totals.resolved(self.procedures.ids, self.procedures.field_ids)
+                aggregates.apply_increments(*resolved.non_zero())
+        self.totals = Totals()
+        return self.summary
+
+    def _build_dropped(self) -> None:
+        """The indexes and keys dropped for a big load, then the table's statistics."""
         if self._rebuild:
             if self.postgresql:
                 connection.check_constraints()
@@ -431,17 +482,7 @@ class DossierWriter:
                     cursor.execute(statement)
             self._rebuild = []
         if self.postgresql and self.summary.created >= BULK_ROWS:
-            # Before the sums: grouping the table without its statistics took twice as long.
+            # Before grouping the table (the sums of a big import that is not a first load): without
+            # its statistics that took twice as long.
             with connection.cursor() as cursor:
                 cursor.execute(f"ANALYZE {DOSSIER_TABLE}")
-        if self._sum_at_end:
-            aggregates.rebuild()
-            self._sum_at_end = False
-        elif self._sums is not None:
-            self._sums.apply()
-            self._sums = None
-        elif self.keep_aggregates and not self.postgresql:
-            resolved = self.totals.resolved(self.procedures.ids, self.procedures.field_ids)
-            aggregates.apply_increments(*resolved.non_zero())
-        self.totals = Totals()
-        return self.summary
