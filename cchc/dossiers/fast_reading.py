@@ -10,7 +10,7 @@ process-wide and bounded.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterator
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from itertools import islice
 from operator import itemgetter
 from pathlib import Path
@@ -91,6 +91,11 @@ _day_cache: dict[str, datetime] = {}
 _clock_cache: dict[str, timedelta] = {"": timedelta(0)}
 day_iso_cache: dict[str, str] = {}
 clock_iso_cache: dict[str, str] = {"": " 00:00:00+07"}
+# The same parts as PostgreSQL's COPY text numbers them (see rows.copy_text): a day counted from
+# 1970-01-01, only five-digit ones (years 1997 to 2243), so that their texts compare as the days do.
+day_number_cache: dict[str, str] = {}
+clock_micros_cache: dict[str, str] = {"": "0"}
+EPOCH_ORDINAL: Final = date(1970, 1, 1).toordinal()
 
 
 class TextMemo(dict):  # type: ignore[type-arg]
@@ -128,6 +133,10 @@ def learn_datetime(value: object) -> datetime | None:
         _clock_cache[clock_text] = offset
         day_iso_cache[day_text] = day_start.date().isoformat()
         clock_iso_cache[clock_text] = f" {parsed.time().isoformat()}+07"
+        clock_micros_cache[clock_text] = str(int(offset.total_seconds()) * 1_000_000)
+        day_number = day_start.toordinal() - EPOCH_ORDINAL
+        if 10_000 <= day_number <= 99_999:
+            day_number_cache[day_text] = str(day_number)
     return parsed
 
 

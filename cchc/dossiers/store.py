@@ -41,6 +41,8 @@ from cchc.dossiers.parsing import CODE, DEFAULT_PROFILE, UNIT_CODE, DossierRecor
 from cchc.dossiers.rows import (
     COPY_COLUMNS,
     ROW_COLUMNS,
+    STAGED_COLUMNS,
+    STAMP_COLUMNS,
     UNKNOWN_FIELD,
     Prepared,
     RowMaker,
@@ -56,6 +58,22 @@ BULK_ROWS = 100_000
 # (see aggregates.EventSums) are grouped again at the end.
 MERGE_ROWS = 10_000
 _PROCEDURE_ID = f"(SELECT id FROM {PROCEDURE_TABLE} WHERE code = ?)"
+
+
+def _staged_view() -> str:
+    """The staging table as `STAGED_COLUMNS`: timestamps and days from the numbers COPY gave (see
+    rows.copy_text). A microsecond count stays exact through the interval's multiplication (done in
+    double precision) up to 2^53 microseconds, past the last five-digit day."""
+    epoch, day_zero, local_offset = "TIMESTAMPTZ '1970-01-01 00:00:00+00'", "DATE '1970-01-01'", 7 * 3600 * 10**6
+    expressions = {name: name for name in STAGED_COLUMNS if name in COPY_COLUMNS}
+    for stamp in STAMP_COLUMNS:
+        micros = f"{stamp}_days * CAST({86400 * 10**6} AS bigint) + {stamp}_micros - {local_offset}"
+        expressions[f"{stamp}_at"] = f"{epoch} + ({micros}) * INTERVAL '1 microsecond'"
+    expressions["apology_date"] = f"{day_zero} + apology_days"
+    expressions["received_day"] = f"{day_zero} + received_days"
+    expressions["due_day"] = f"{day_zero} + due_days"
+    expressions["end_day"] = f"{day_zero} + COALESCE(finished_days, returned_days)"
+    return "SELECT " + ", ".join(f"{expressions[name]} AS {name}" for name in STAGED_COLUMNS) + " FROM dossier_staging"
 
 
 def drop_secondary_indexes() -> list[str]:
@@ -351,9 +369,9 @@ class DossierWriter:
                     f"CREATE TEMP TABLE dossier_staging ON COMMIT DROP AS SELECT {', '.join(stored)} "
                     f"FROM {DOSSIER_TABLE} WITH NO DATA"
                 )
-                cursor.execute(
-                    "ALTER TABLE dossier_staging ADD COLUMN procedure_code text, ADD COLUMN source_row integer"
-                )
+                added = ["procedure_code text", "source_row integer", "apology_days integer"]
+                added += [f"{stamp}_{part}" for stamp in STAMP_COLUMNS for part in ("days integer", "micros bigint")]
+                cursor.execute("ALTER TABLE dossier_staging " + ", ".join(f"ADD COLUMN {column}" for column in added))
                 self._staging_ready = True
             with cursor.cursor.copy(f"COPY dossier_staging ({', '.join(COPY_COLUMNS)}) FROM STDIN") as copy:
                 copy.write(copy_text)
@@ -377,7 +395,7 @@ class DossierWriter:
         errors: list[RowError] = []
         known_codes = not self._table_was_empty
         facts = aggregates.stored_fact_expressions(self.maker.rules)
-        staged = [name for name in COPY_COLUMNS if name in ROW_COLUMNS]
+        staged = [name for name in STAGED_COLUMNS if name in ROW_COLUMNS]
         select = ", ".join(
             [f"s.{name}" for name in staged]
             + ["p.id AS procedure_id", f"COALESCE(p.field_id, {int(self._unknown_field)}) AS field_id"]
@@ -407,7 +425,7 @@ class DossierWriter:
             # One statement: the batch with its facts is computed once, in memory, and read by the
             # insert and by the sums (a temporary table for it cost a tenth of the import).
             steps = [
-                "batch AS MATERIALIZED (SELECT " + select + " FROM dossier_staging s "
+                f"batch AS MATERIALIZED (SELECT {select} FROM ({_staged_view()}) s "
                 f"JOIN {PROCEDURE_TABLE} p ON p.code = s.procedure_code, {aggregates.TALLY_ARRAYS})",
                 f"written AS ({insert} RETURNING 1)",
             ]
