@@ -228,6 +228,20 @@ def test_a_big_first_load_drops_and_rebuilds_the_indexes_with_the_same_figures(w
     assert import_file(tmp_path / "so.csv").updated == 80  # the code is unique again: re-import updates
 
 
+@pytest.mark.django_db
+def test_dossier_codes_compare_byte_by_byte():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite compares bytes already")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT collation_name FROM information_schema.columns "
+            "WHERE table_name = 'dossiers_dossier' AND column_name = 'code'"
+        )
+        assert cursor.fetchone() == ("C",)
+
+
 def test_codes_and_statuses_with_backslashes_tabs_and_line_breaks_are_kept_exactly(world, tmp_path):
     path = tmp_path / "so.csv"
     path.write_text(
