@@ -166,9 +166,12 @@ def _copy_items(table: Table, profile: ImportProfile, scope: CopyScope) -> Itera
 
     for row_number, cells in enumerate(table.rows, start=table.first_row):
         try:
-            row_cells = fitted_cells(cells, width, padded)
-            if row_cells is None:
-                continue
+            if len(cells) == width and not padded:
+                row_cells = cells
+            else:  # the rarer rows, in a call
+                row_cells = fitted_cells(cells, width, padded)
+                if row_cells is None:
+                    continue
             code, received_cell, due_cell, finished_cell, returned_cell, apology_cell = timestamp_cells(row_cells)
             if not code.isascii():
                 raise NeedsFullValidation
@@ -221,7 +224,11 @@ def _copy_items(table: Table, profile: ImportProfile, scope: CopyScope) -> Itera
             if returned_cell == finished_cell:
                 returned_day, returned_clock = finished_day, finished_clock
             elif returned_cell:
-                returned_day, returned_clock = stamp(returned_cell)
+                try:
+                    returned_day = day_number[returned_cell[:10]]
+                    returned_clock = clock_micros[returned_cell[10:]]
+                except KeyError:
+                    returned_day, returned_clock = stamp(returned_cell)
                 if returned_day < received_day:
                     raise NeedsFullValidation
                 if end_day is null:
