@@ -139,7 +139,12 @@ def ids_pair(unit_table: str, procedure_table: str) -> bool:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT (SELECT MAX(id) FROM {unit_table}), (SELECT MAX(id) FROM {procedure_table})")
         largest_unit, largest_procedure = cursor.fetchone()
-    return bool((largest_unit or 0) < 1 << 30 and (largest_procedure or 0) < 1 << 32)
+    return pairable(largest_unit or 0, largest_procedure or 0)
+
+
+def pairable(largest_unit: int, largest_procedure: int) -> bool:
+    """Whether unit and procedure ids up to these fit `_PAIR_SQL`'s one number."""
+    return largest_unit < 1 << 30 and largest_procedure < 1 << 32
 
 
 def read_chunks(table: str, unit_table: str, procedure_table: str) -> list[Columns]:

@@ -166,12 +166,10 @@ def _copy_items(table: Table, profile: ImportProfile, scope: CopyScope) -> Itera
 
     for row_number, cells in enumerate(table.rows, start=table.first_row):
         try:
-            if len(cells) == width and not padded:
-                row_cells = cells
-            else:  # the rarer rows, in a call
-                row_cells = fitted_cells(cells, width, padded)
-                if row_cells is None:
-                    continue
+            # The usual row as it is; the rarer ones (another width, unmapped fields) in a call.
+            row_cells = cells if len(cells) == width and not padded else fitted_cells(cells, width, padded)
+            if row_cells is None:
+                continue
             code, received_cell, due_cell, finished_cell, returned_cell, apology_cell = timestamp_cells(row_cells)
             if not code.isascii():
                 raise NeedsFullValidation

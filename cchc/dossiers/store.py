@@ -248,7 +248,7 @@ class DossierWriter:
         self._sum_at_end = keep_aggregates and self._table_was_empty and bool(self._rebuild)
         # PostgreSQL's merges then hand back their rows' columns for those sums (see finish()).
         self._columns: list[column_sums.Columns] | None = [] if self._sum_at_end and self.postgresql else None
-        self._units_pair = max(unit_ids.values(), default=0) < 1 << 30
+        self._largest_unit = max(unit_ids.values(), default=0)
 
     # Entry points.
 
@@ -447,7 +447,7 @@ class DossierWriter:
         """Run the merge's steps, keeping the batch's columns for the sums at the end: read from the
         batch in memory they cost the database a fraction of reading the table back after the load."""
         assert self._columns is not None
-        paired = self._units_pair and max(self.procedures.ids.values(), default=0) < 1 << 32
+        paired = column_sums.pairable(self._largest_unit, max(self.procedures.ids.values(), default=0))
         steps = [*steps, f"columns AS (SELECT {column_sums.postgresql_columns_sql('batch', paired)})"]
         # Django's cursors bind on the client side, which cannot receive a result in binary.
         with psycopg.Cursor(connection.connection) as cursor:
