@@ -63,7 +63,8 @@ _PROCEDURE_ID = f"(SELECT id FROM {PROCEDURE_TABLE} WHERE code = ?)"
 def _staged_view() -> str:
     """The staging table as `STAGED_COLUMNS`: timestamps and days from the numbers COPY gave (see
     rows.copy_text). A microsecond count stays exact through the interval's multiplication (done in
-    double precision) up to 2^53 microseconds, past the last five-digit day."""
+    double precision) up to 2^53 microseconds, about 285 years either side of 1970: the parser
+    accepts years 1900 to 2100 only."""
     epoch, day_zero, local_offset = "TIMESTAMPTZ '1970-01-01 00:00:00+00'", "DATE '1970-01-01'", 7 * 3600 * 10**6
     expressions = {name: name for name in STAGED_COLUMNS if name in COPY_COLUMNS}
     for stamp in STAMP_COLUMNS:
