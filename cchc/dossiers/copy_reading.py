@@ -166,8 +166,7 @@ def _copy_items(table: Table, profile: ImportProfile, scope: CopyScope) -> Itera
 
     for row_number, cells in enumerate(table.rows, start=table.first_row):
         try:
-            # The usual row as it is; the rarer ones (another width, unmapped fields) in a call.
-            row_cells = cells if len(cells) == width and not padded else fitted_cells(cells, width, padded)
+            row_cells = fitted_cells(cells, width, padded)
             if row_cells is None:
                 continue
             code, received_cell, due_cell, finished_cell, returned_cell, apology_cell = timestamp_cells(row_cells)
@@ -222,11 +221,7 @@ def _copy_items(table: Table, profile: ImportProfile, scope: CopyScope) -> Itera
             if returned_cell == finished_cell:
                 returned_day, returned_clock = finished_day, finished_clock
             elif returned_cell:
-                try:
-                    returned_day = day_number[returned_cell[:10]]
-                    returned_clock = clock_micros[returned_cell[10:]]
-                except KeyError:
-                    returned_day, returned_clock = stamp(returned_cell)
+                returned_day, returned_clock = stamp(returned_cell)
                 if returned_day < received_day:
                     raise NeedsFullValidation
                 if end_day is null:
