@@ -86,13 +86,14 @@ class NeedsFullValidation(Exception):
 
 # The first ten characters of timestamps (a date) and the rest ("" or " HH:MM[:SS]"), as learnt from
 # the full parser: a text is accepted here only as the concatenation of two validated parts. The
-# ISO caches hold the same parts as PostgreSQL's COPY text (see copy_reading.py), filled together.
+# ISO caches hold the same parts as ISO text (for sqlite_reading.py), filled together.
 _day_cache: dict[str, datetime] = {}
 _clock_cache: dict[str, timedelta] = {"": timedelta(0)}
 day_iso_cache: dict[str, str] = {}
 clock_iso_cache: dict[str, str] = {"": " 00:00:00+07"}
-# The same parts as PostgreSQL's COPY text numbers them (see rows.copy_text): a day counted from
-# 1970-01-01, only five-digit ones (years 1997 to 2243), so that their texts compare as the days do.
+# The same parts numbered as PostgreSQL's COPY text gives them (copy_reading.py, rows.copy_text): a day
+# counted from 1970-01-01, only five-digit ones (years 1997 to 2243), so that their texts compare as
+# the days do; microseconds into the day.
 day_number_cache: dict[str, str] = {}
 clock_micros_cache: dict[str, str] = {"": "0"}
 EPOCH_ORDINAL: Final = date(1970, 1, 1).toordinal()
