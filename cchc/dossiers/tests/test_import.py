@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -69,6 +69,22 @@ def test_timestamps_keep_their_vietnam_local_time(world, tmp_path):
     import_file(_csv(tmp_path, [HEADER, GOOD_ROW]))
     received = Dossier.objects.get(code="HS-1").received_at
     assert received.isoformat() == "2024-04-01T01:00:00+00:00"
+
+
+def test_timestamps_to_the_microsecond_and_around_local_midnight_are_stored_exactly(world, tmp_path):
+    # Local midnight is 17:00 UTC the day before: the days are the local ones, the instants exact.
+    row = GOOD_ROW.replace("01/04/2024 08:00", "2024-04-01T00:30:00.000001").replace(
+        "04/04/2024 10:00,", "2024-04-04T23:59:59.999999,2024-04-05 00:00:00.5"
+    )
+    assert import_file(_csv(tmp_path, [HEADER, row])).created == 1
+    dossier = Dossier.objects.get(code="HS-1")
+    stamps = (dossier.received_at, dossier.finished_at, dossier.returned_at)
+    assert [stamp.astimezone(UTC).isoformat() for stamp in stamps] == [
+        "2024-03-31T17:30:00.000001+00:00",
+        "2024-04-04T16:59:59.999999+00:00",
+        "2024-04-04T17:00:00.500000+00:00",
+    ]
+    assert (dossier.received_day, dossier.end_day) == (date(2024, 4, 1), date(2024, 4, 4))
 
 
 def test_an_xlsx_register_is_imported_like_the_same_csv(world, tmp_path):
