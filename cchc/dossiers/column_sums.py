@@ -225,6 +225,17 @@ def _read_sqlite(table: str, after: int, through: int, paired: bool) -> Columns:
     return columns
 
 
+def _postgresql_values(paired: bool) -> list[str]:
+    """A row's values as `postgresql_columns_sql` sends them, in order."""
+    day_columns = ("received_day", "end_day", "apology_date", "overdue_from", "overdue_apology_from")
+    ids = [_PAIR_SQL] if paired else ["unit_id", "procedure_id"]
+    return [
+        *ids,
+        *(f"COALESCE({column} - DATE '1970-01-01', {NO_DAY})" for column in day_columns),
+        _FLAGS_AND_PROCESSING_SQL,
+    ]
+
+
 def postgresql_columns_sql(source: str, paired: bool) -> str:
     """`COUNT(*), string_agg(…)` of a chunk's values over `source` (a table or a query's rows, such as
     an import batch's): one bytea of big-endian bigints, which `postgresql_columns` reads.
@@ -235,20 +246,13 @@ def postgresql_columns_sql(source: str, paired: bool) -> str:
     line up whatever order the rows come in; the count checks no row was left out (by a NULL).
     A value costs about a tenth of its row's cost, so the rare events' days come with the rest.
     """
-    day_columns = ("received_day", "end_day", "apology_date", "overdue_from", "overdue_apology_from")
-    ids = [_PAIR_SQL] if paired else ["unit_id", "procedure_id"]
-    expressions = [
-        *ids,
-        *(f"COALESCE({column} - DATE '1970-01-01', {NO_DAY})" for column in day_columns),
-        _FLAGS_AND_PROCESSING_SQL,
-    ]
-    row = " || ".join(f"int8send(CAST({expression} AS bigint))" for expression in expressions)
+    row = " || ".join(f"int8send(CAST({expression} AS bigint))" for expression in _postgresql_values(paired))
     return f"COUNT(*), string_agg({row}, ''::bytea) FROM {source}"
 
 
 def postgresql_columns(count: int, data: bytes | None, paired: bool) -> Columns:
     """The Columns of what `postgresql_columns_sql` selected."""
-    values = _bigint_rows(data or b"", 7 if paired else 8, count)
+    values = _bigint_rows(data or b"", len(_postgresql_values(paired)), count)
     unit, procedure = _unpaired(values[0]) if paired else (values[0], values[1])
     received, end, apology, overdue_from, overdue_apology_from, flags_and_processing = values[-6:]
     flags, processing = _flags_and_processing(flags_and_processing)
@@ -265,14 +269,21 @@ def postgresql_columns(count: int, data: bytes | None, paired: bool) -> Columns:
     return columns
 
 
-def _read_postgresql(table: str, after: int, through: int, paired: bool) -> Columns:
+def fetch_binary(sql: str, parameters: Sequence[Any]) -> tuple[Any, ...]:
+    """The one row of a PostgreSQL query, received in binary. Django's cursors bind on the client
+    side, which cannot receive a result in binary."""
     connection.ensure_connection()
-    # Django's cursors bind on the client side, which cannot receive a result in binary.
     with psycopg.Cursor(connection.connection) as cursor:
-        cursor.execute(
-            f"SELECT {postgresql_columns_sql(table, paired)} WHERE id > %s AND id <= %s", [after, through], binary=True
-        )
-        count, data = cursor.fetchone() or (0, None)
+        cursor.execute(sql, parameters, binary=True)
+        row = cursor.fetchone()
+    if row is None:
+        raise RuntimeError("the query returned no row")
+    return tuple(row)
+
+
+def _read_postgresql(table: str, after: int, through: int, paired: bool) -> Columns:
+    sql = f"SELECT {postgresql_columns_sql(table, paired)} WHERE id > %s AND id <= %s"
+    count, data = fetch_binary(sql, [after, through])
     return postgresql_columns(count, data, paired)
 
 
@@ -280,9 +291,9 @@ def joined(chunks: Sequence[Columns]) -> list[Columns]:
     """Small chunks (an import's batches) joined into chunks of at most CHUNK_DOSSIERS dossiers:
     summing costs a fixed part per chunk."""
     groups: list[list[Columns]] = []
-    size = CHUNK_DOSSIERS
+    size = 0
     for columns in chunks:
-        if size + len(columns.unit) > CHUNK_DOSSIERS:
+        if not groups or size + len(columns.unit) > CHUNK_DOSSIERS:
             groups.append([])
             size = 0
         groups[-1].append(columns)

@@ -28,7 +28,6 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-import psycopg
 from django.db import connection
 from django.utils import timezone as django_timezone
 
@@ -60,7 +59,7 @@ MERGE_ROWS = 10_000
 _PROCEDURE_ID = f"(SELECT id FROM {PROCEDURE_TABLE} WHERE code = ?)"
 
 
-def _staged_view() -> str:
+def _staged_view_sql() -> str:
     """The staging table as `STAGED_COLUMNS`: timestamps and days from the numbers COPY gave (see
     rows.copy_text). A microsecond count stays exact through the interval's multiplication (done in
     double precision) up to 2^53 microseconds, about 285 years either side of 1970: the parser
@@ -75,6 +74,9 @@ def _staged_view() -> str:
     expressions["due_day"] = f"{day_zero} + due_days"
     expressions["end_day"] = f"{day_zero} + COALESCE(finished_days, returned_days)"
     return "SELECT " + ", ".join(f"{expressions[name]} AS {name}" for name in STAGED_COLUMNS) + " FROM dossier_staging"
+
+
+_STAGED_VIEW = _staged_view_sql()
 
 
 def drop_secondary_indexes() -> list[str]:
@@ -426,7 +428,7 @@ class DossierWriter:
             # One statement: the batch with its facts is computed once, in memory, and read by the
             # insert and by the sums (a temporary table for it cost a tenth of the import).
             steps = [
-                f"batch AS MATERIALIZED (SELECT {select} FROM ({_staged_view()}) s "
+                f"batch AS MATERIALIZED (SELECT {select} FROM ({_STAGED_VIEW}) s "
                 f"JOIN {PROCEDURE_TABLE} p ON p.code = s.procedure_code, {aggregates.TALLY_ARRAYS})",
                 f"written AS ({insert} RETURNING 1)",
             ]
@@ -450,16 +452,9 @@ class DossierWriter:
         assert self._columns is not None
         paired = column_sums.pairable(self._largest_unit, max(self.procedures.ids.values(), default=0))
         steps = [*steps, f"columns AS (SELECT {column_sums.postgresql_columns_sql('batch', paired)})"]
-        # Django's cursors bind on the client side, which cannot receive a result in binary.
-        with psycopg.Cursor(connection.connection) as cursor:
-            cursor.execute(
-                f"WITH {', '.join(steps)} SELECT (SELECT COUNT(*) FROM written), * FROM columns",
-                [self.maker.now],
-                binary=True,
-            )
-            row = cursor.fetchone()
-        assert row is not None
-        written, count, data = row
+        written, count, data = column_sums.fetch_binary(
+            f"WITH {', '.join(steps)} SELECT (SELECT COUNT(*) FROM written), * FROM columns", [self.maker.now]
+        )
         self._columns.append(column_sums.postgresql_columns(count, data, paired))
         return int(written)
 

@@ -244,7 +244,6 @@ def test_a_big_first_load_drops_and_rebuilds_the_indexes_with_the_same_figures(w
     assert import_file(tmp_path / "so.csv").updated == 80  # the code is unique again: re-import updates
 
 
-@pytest.mark.django_db
 def test_dossier_codes_compare_byte_by_byte():
     from django.db import connection
 
