@@ -241,7 +241,29 @@ def test_a_big_first_load_drops_and_rebuilds_the_indexes_with_the_same_figures(w
     assert {index.name for index in Dossier._meta.indexes} <= names
     assert sum(1 for details in constraints.values() if details.get("foreign_key")) == 2
     assert any(details["unique"] and details["columns"] == ["code"] for details in constraints.values())
+    assert [details["columns"] for details in constraints.values() if details["primary_key"]] == [["id"]]
     assert import_file(tmp_path / "so.csv").updated == 80  # the code is unique again: re-import updates
+
+
+def test_a_big_first_load_keeps_the_primary_key_another_table_refers_to(world, tmp_path, monkeypatch):
+    from django.db import connection
+
+    from cchc.dossiers import store
+
+    if connection.vendor != "postgresql":
+        pytest.skip("only PostgreSQL drops keys for a big load")
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TABLE dossier_note (dossier_id bigint REFERENCES {Dossier._meta.db_table} (id))")
+    monkeypatch.setattr(store, "BULK_ROWS", 10)
+    write_csv(tmp_path / "so.csv", random_records(7, 40, ["X01", "X02"]))
+    primary_index = "SELECT indexrelid FROM pg_index WHERE indisprimary AND indrelid = %s::regclass"
+    with connection.cursor() as cursor:
+        cursor.execute(primary_index, [Dossier._meta.db_table])
+        before = cursor.fetchone()
+    assert import_file(tmp_path / "so.csv").created == 40
+    with connection.cursor() as cursor:
+        cursor.execute(primary_index, [Dossier._meta.db_table])
+        assert cursor.fetchone() == before  # the same index: never dropped and rebuilt
 
 
 def test_dossier_codes_compare_byte_by_byte():
