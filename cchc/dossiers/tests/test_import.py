@@ -326,3 +326,21 @@ def test_a_large_workbook_takes_the_bulk_path_in_a_second_process(world, tmp_pat
     result = import_file(tmp_path / "so.xlsx")
     assert (result.saved, result.created, used) == (True, 60, [1])
     assert _totals() == expected
+
+
+class _ExitsWhenUnpickled:
+    """Stands for the reader's arguments: the reader process exits while receiving them."""
+
+    def __reduce__(self) -> tuple[object, tuple[int]]:
+        import os
+
+        return (os._exit, (3,))
+
+
+def test_a_reader_process_that_dies_fails_the_read_with_a_message(tmp_path):
+    from cchc.dossiers import rows
+    from cchc.dossiers.parsing import DEFAULT_PROFILE
+
+    path = _csv(tmp_path, [HEADER, GOOD_ROW])
+    with pytest.raises(rows.ReaderFailed, match="dừng đột ngột"):
+        list(rows.prepare_file_in_process(path, DEFAULT_PROFILE, _ExitsWhenUnpickled(), 10))  # type: ignore[arg-type]
