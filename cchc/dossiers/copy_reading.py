@@ -67,10 +67,10 @@ class CopyScope:
     first_year: int
     last_year: int
 
-    def descriptor(self, raw: tuple[Any, ...]) -> tuple[int, str, str, str]:
-        """(unit id, procedure code, name, field) of a row's DESCRIPTOR_FIELDS cells; NeedsFullValidation
-        for a unit unknown or outside the scope, a procedure code missing or too long."""
-        unit, procedure, name, field_value = (parse_text(value) for value in raw)
+    def descriptor(self, raw: tuple[Any, ...]) -> tuple[int, str]:
+        """(unit id, procedure code) of a row's UNIT_AND_PROCEDURE cells; NeedsFullValidation for a
+        unit unknown or outside the scope, a procedure code missing or too long."""
+        unit, procedure = (parse_text(value) for value in raw)
         unit_id = self.unit_ids.get(unit)
         if (
             not procedure
@@ -79,7 +79,13 @@ class CopyScope:
             or len(procedure) > PROCEDURE_CODE_LIMIT
         ):
             raise NeedsFullValidation
-        return unit_id, procedure, name, field_value
+        return unit_id, procedure
+
+
+def names(raw: tuple[Any, ...]) -> tuple[str, str]:
+    """(procedure name, field) of a row's NAME_AND_FIELD cells, as a new procedure is announced."""
+    name, field_value = (parse_text(value) for value in raw)
+    return name, field_value
 
 
 def _flags_text(converted: tuple[Any, ...]) -> str:
@@ -123,10 +129,12 @@ def _copy_items(table: Table, profile: ImportProfile, scope: CopyScope) -> Itera
     """A COPY line per fast row, (row, record, errors) per other row, and a {code: (name, field)}
     before the first line of a procedure met on the fast path (it takes a place in a batch, so a
     batch may hold a row or so fewer: harmless)."""
-    timestamp_cells, descriptor_cells, flag_cells, to_dict, width, padded = row_layout(table)
+    layout = row_layout(table)
+    timestamp_cells, unit_and_procedure, flag_cells = layout.timestamps, layout.unit_and_procedure, layout.flags
+    name_and_field, to_dict, width, padded = layout.name_and_field, layout.to_dict, layout.width, layout.padded
     validation = FileValidation(scope.unit_ids.keys(), profile)
     first_row_by_code = validation.first_row_by_code
-    descriptors: dict[tuple[Any, ...], tuple[str, str, str, str]] = {}
+    descriptors: dict[tuple[Any, ...], tuple[str, str]] = {}
     flags: dict[tuple[Any, ...], str] = {}
     procedures_seen: set[str] = set()
     descriptor_get, flag_get = descriptors.get, flags.get
@@ -136,12 +144,12 @@ def _copy_items(table: Table, profile: ImportProfile, scope: CopyScope) -> Itera
     last_day = str(date(scope.last_year, 12, 31).toordinal() - EPOCH_ORDINAL)
     null = COPY_NULL
 
-    def learn_descriptor(raw: tuple[Any, ...]) -> tuple[str, str, str, str]:
-        """(unit id and procedure code as COPY text, procedure code, name, field)."""
-        unit_id, procedure, name, field_value = scope.descriptor(raw)
+    def learn_descriptor(raw: tuple[Any, ...]) -> tuple[str, str]:
+        """(unit id and procedure code as COPY text, procedure code)."""
+        unit_id, procedure = scope.descriptor(raw)
         if any(character in procedure for character in _ESCAPED):
             raise NeedsFullValidation
-        learnt = (f"{unit_id}\t{procedure}", procedure, name, field_value)
+        learnt = (f"{unit_id}\t{procedure}", procedure)
         if len(descriptors) < CACHE_LIMIT:
             descriptors[raw] = learnt
         return learnt
@@ -181,10 +189,8 @@ def _copy_items(table: Table, profile: ImportProfile, scope: CopyScope) -> Itera
                 raise NeedsFullValidation
             if first_row_by_code.setdefault(code, row_number) != row_number:
                 raise NeedsFullValidation
-            descriptor_key = descriptor_cells(row_cells)
-            descriptor, procedure, name, field_value = descriptor_get(descriptor_key) or learn_descriptor(
-                descriptor_key
-            )
+            descriptor_key = unit_and_procedure(row_cells)
+            descriptor, procedure = descriptor_get(descriptor_key) or learn_descriptor(descriptor_key)
             flag_key = flag_cells(row_cells)
             flag_text = flag_get(flag_key) or learn_flags(flag_key)
             if not received_cell:
@@ -240,7 +246,7 @@ def _copy_items(table: Table, profile: ImportProfile, scope: CopyScope) -> Itera
                 raise NeedsFullValidation
             if procedure not in procedures_seen:  # announced only with a row that is written
                 procedures_seen.add(procedure)
-                yield {procedure: (name, field_value)}
+                yield {procedure: names(name_and_field(row_cells))}
             yield (
                 f"{code}\t{descriptor}\t{received_day}\t{received_clock}\t{due_day}\t{due_clock}\t{finished_day}\t"
                 f"{finished_clock}\t{returned_day}\t{returned_clock}\t{flag_text}\t{apology}\t{row_number}"

@@ -22,7 +22,7 @@ from typing import Any
 
 from cchc.dossiers.calendar import WorkingCalendar
 from cchc.dossiers.classify import EARLY, LATE, ON_TIME, DossierRules
-from cchc.dossiers.copy_reading import CODE_LIMIT, CopyScope
+from cchc.dossiers.copy_reading import CODE_LIMIT, CopyScope, names
 from cchc.dossiers.facts import OPEN
 from cchc.dossiers.fast_reading import (
     NeedsFullValidation,
@@ -125,10 +125,12 @@ def sqlite_batches(
 ) -> Iterator[SqliteBatch]:
     """The table's rows in batches of `batch_size` (see the module); `now` is the rows' import time
     as SQLite stores it. Text cells only (CSV)."""
-    timestamp_cells, descriptor_cells, flag_cells, to_dict, width, padded = row_layout(table)
+    layout = row_layout(table)
+    timestamp_cells, unit_and_procedure, flag_cells = layout.timestamps, layout.unit_and_procedure, layout.flags
+    name_and_field, to_dict, width, padded = layout.name_and_field, layout.to_dict, layout.width, layout.padded
     validation = FileValidation(scope.unit_ids.keys(), profile)
     first_row_by_code = validation.first_row_by_code
-    descriptors: dict[tuple[Any, ...], tuple[int, str, str, str]] = {}
+    descriptors: dict[tuple[Any, ...], tuple[int, str]] = {}
     flags: dict[tuple[Any, ...], tuple[tuple[Any, ...], str]] = {}
     procedures_seen: set[str] = set()
     descriptor_get, flag_get = descriptors.get, flags.get
@@ -140,7 +142,7 @@ def sqlite_batches(
     max_supplements = rules.max_supplement_requests_before_late
     apology_days = rules.apology_working_days_before_due
 
-    def learn_descriptor(raw: tuple[Any, ...]) -> tuple[int, str, str, str]:
+    def learn_descriptor(raw: tuple[Any, ...]) -> tuple[int, str]:
         learnt = scope.descriptor(raw)
         if len(descriptors) < CACHE_LIMIT:
             descriptors[raw] = learnt
@@ -173,8 +175,8 @@ def sqlite_batches(
                 raise NeedsFullValidation
             if len(code) > CODE_LIMIT or first_row_by_code.setdefault(code, row_number) != row_number:
                 raise NeedsFullValidation
-            descriptor_key = descriptor_cells(row_cells)
-            unit_id, procedure, name, field_value = descriptor_get(descriptor_key) or learn_descriptor(descriptor_key)
+            descriptor_key = unit_and_procedure(row_cells)
+            unit_id, procedure = descriptor_get(descriptor_key) or learn_descriptor(descriptor_key)
             flag_key = flag_cells(row_cells)
             flag_values, status = flag_get(flag_key) or learn_flags(flag_key)
             if not received_cell:
@@ -267,7 +269,7 @@ def sqlite_batches(
                             overdue_apology_from = iso_by_ordinal[start]
             if procedure not in procedures_seen:  # announced only with a row that is written
                 procedures_seen.add(procedure)
-                batch.procedures[procedure] = (name, field_value)
+                batch.procedures[procedure] = names(name_and_field(row_cells))
             rows.append(
                 (
                     code,
