@@ -202,8 +202,9 @@ def rebuild(
             if is_postgresql():
                 with connection.cursor() as cursor:
                     cursor.execute("SET LOCAL jit = off")  # compiling the read's expressions costs more than it saves
-            chunks = column_sums.read_chunks(DOSSIER, Unit._meta.db_table, PROCEDURE)
-        sums = column_sums.tables(chunks, field_of_procedures())
+            sums = column_sums.read_tables(DOSSIER, Unit._meta.db_table, PROCEDURE, field_of_procedures())
+        else:
+            sums = column_sums.tables(chunks, field_of_procedures())
     with connection.cursor() as cursor:
         if is_postgresql():
             cursor.execute(f"TRUNCATE {', '.join(AGGREGATE_TABLES)}")

