@@ -471,7 +471,9 @@ def prepare_file_in_process(
             try:
                 kind, payload = received.get(timeout=5)
             except queue.Empty:
-                if not process.is_alive() and received.empty():
+                # The receiver ends only after handing over a last message (or "gone" when the pipe
+                # broke, unless the queue was full then): ended with nothing left, the reader is lost.
+                if not thread.is_alive() and received.empty():
                     raise ReaderFailed("Tiến trình đọc tệp dừng đột ngột") from None
                 continue
             if kind == "end":
