@@ -11,7 +11,8 @@ in SQL on PostgreSQL (`EventSums`) and in Python on SQLite (counters.py).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Final
@@ -211,15 +212,53 @@ def rebuild(
         else:
             for table in AGGREGATE_TABLES:
                 cursor.execute(f"DELETE FROM {table}")
-    column_sums.write(FIELD_DAY, ("unit_id", "day", "field_id"), sums.field_day)
-    column_sums.write(PROCEDURE_MONTH, ("unit_id", "month", "procedure_id"), sums.procedure_month)
-    column_sums.write(UNIT_DAY, ("unit_id", "day"), sums.unit_day)
-    column_sums.write(FIELD_MONTH, ("unit_id", "month", "field_id"), sums.field_month)
-    column_sums.write(UNIT_MONTH, ("unit_id", "month"), sums.unit_month)
+    with _keys_built_after(AGGREGATE_TABLES):
+        column_sums.write(FIELD_DAY, ("unit_id", "day", "field_id"), sums.field_day)
+        column_sums.write(PROCEDURE_MONTH, ("unit_id", "month", "procedure_id"), sums.procedure_month)
+        column_sums.write(UNIT_DAY, ("unit_id", "day"), sums.unit_day)
+        column_sums.write(FIELD_MONTH, ("unit_id", "month", "field_id"), sums.field_month)
+        column_sums.write(UNIT_MONTH, ("unit_id", "month"), sums.unit_month)
     if is_postgresql() and analyze:
         with connection.cursor() as cursor:
             for table in AGGREGATE_TABLES:
                 cursor.execute(f"ANALYZE {table}")
+
+
+@contextmanager
+def _keys_built_after(tables: Sequence[str]) -> Iterator[None]:
+    """PostgreSQL, inside a transaction: the emptied tables' keys and indexes dropped while they are
+    refilled and built once after. Building them sorted costs less than the rows' insertions (the unit
+    × day × field table of 1M dossiers, 259 292 rows: its COPY took 0,79 s with them, 0,36 s without).
+    A key another table refers to stays. On an error nothing is built back: the transaction's rollback
+    restores what was dropped."""
+    if not is_postgresql() or not connection.in_atomic_block:
+        yield
+        return
+    statements: list[str] = []
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(
+                "SELECT c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c "
+                "WHERE c.conrelid = %s::regclass AND c.contype IN ('p', 'u') AND NOT EXISTS "
+                "(SELECT 1 FROM pg_constraint r WHERE r.confrelid = c.conrelid AND r.conindid = c.conindid)",
+                [table],
+            )
+            for name, definition in cursor.fetchall():
+                cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+                statements.append(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+            cursor.execute(
+                "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+                "WHERE i.indrelid = %s::regclass "
+                "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)",
+                [table],
+            )
+            for name, definition in cursor.fetchall():
+                cursor.execute(f"DROP INDEX {name}")
+                statements.append(definition)
+    yield
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
 
 
 def _coarse_sums(field_day: str, procedure_month: str, field_month: str, unknown: int) -> list[tuple[str, str, str]]:

@@ -77,3 +77,25 @@ def test_rows_of_bigints_split_into_columns_and_a_missing_row_is_refused():
         column_sums._bigint_rows(data, 2, 3)  # a row left out of the aggregate (a NULL value)
     with pytest.raises(RuntimeError):
         column_sums._bigint_rows(data[:-1], 2, 2)
+
+
+@pytest.mark.django_db
+def test_a_rebuild_leaves_every_aggregate_tables_keys_and_indexes_as_they_were(world):
+    from cchc.dossiers.aggregates import AGGREGATE_TABLES
+
+    def keys() -> dict[str, dict[str, tuple[object, ...]]]:
+        with connection.cursor() as cursor:
+            return {
+                table: {
+                    name: (tuple(details["columns"]), details["primary_key"], details["unique"], details["index"])
+                    for name, details in connection.introspection.get_constraints(cursor, table).items()
+                    if details["index"] or details["unique"] or details["primary_key"]
+                }
+                for table in AGGREGATE_TABLES
+            }
+
+    save(random_records(4, 30, UNITS))
+    before = keys()
+    assert all(before.values())
+    aggregates.rebuild()
+    assert keys() == before
